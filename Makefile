@@ -1,0 +1,92 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Everything else is a part of them.
+# Each one sets itself up: a virtual environment in .venv and a copy of the collection under .build/
+# (ansible-test needs a real ansible_collections/commsops/sessions/ path).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed
+BUILD := $(CURDIR)/.build
+COLLECTIONS := $(BUILD)/collections
+COPY := $(COLLECTIONS)/ansible_collections/commsops/sessions
+PYVER = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+ANSIBLE_TEST = cd $(COPY) && $(BIN)/ansible-test
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_NOCOLOR := 1
+export NO_COLOR := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: test demo bench venv copy sanity units integration lint docs-lint changelog-lint pytest build clean
+
+test: sanity units integration lint pytest
+	@echo "== make test: all passed"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@echo "== setting up $(VENV) with $(PYTHON)"
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -r requirements-dev.txt 2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true
+	$(BIN)/python -c "import ansible, requests, pytest, jsonschema"
+	$(BIN)/python tests/utils/seed_get_pip.py
+	touch $@
+
+# A fresh copy of what git sees (tracked, and untracked but not ignored), .git included because
+# ansible-test lists files with git.
+copy: venv
+	rm -rf $(COLLECTIONS)
+	mkdir -p $(COPY)
+	git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf - | tar -xf - -C $(COPY)
+	cp -a .git $(COPY)/.git
+
+sanity: copy
+	@echo "== ansible-test sanity"
+	$(BIN)/python tests/utils/seed_get_pip.py
+	$(ANSIBLE_TEST) sanity --python $(PYVER) --color no
+
+units: copy
+	@echo "== ansible-test units"
+	$(ANSIBLE_TEST) units --python $(PYVER) --color no
+
+integration: copy
+	@echo "== ansible-test integration (against the emulator)"
+	@if [ -d $(COPY)/tests/integration/targets ]; then \
+		cd $(COPY) && $(BIN)/python tests/utils/with_emulator.py \
+			--integration-config tests/integration/integration_config.yml -- \
+			$(BIN)/ansible-test integration --python $(PYVER) --color no; \
+	else echo "no integration targets yet"; fi
+
+lint: copy docs-lint changelog-lint
+	@echo "== ansible-lint (production profile)"
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/ansible-lint --offline
+
+docs-lint: venv
+	@echo "== antsibull-docs lint-collection-docs"
+	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+changelog-lint: venv
+	@echo "== antsibull-changelog lint"
+	$(BIN)/antsibull-changelog lint
+
+# The project's own checks (build artifact, AWX and EE files, the emulator, the reliability suite).
+# Last, so the final line is pytest's "N passed".
+pytest: venv
+	@echo "== pytest: project checks"
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(wildcard tests/project tests/emulator tests/suite)
+
+build: venv
+	$(BIN)/ansible-galaxy collection build --output-path $(BUILD)/dist --force
+
+demo: venv
+	@echo "== installing the collection into $(BUILD)/demo"
+	$(BIN)/ansible-galaxy collection install . -p $(BUILD)/demo --force >/dev/null
+	@echo "== running playbooks/demo.yml against the emulator (no account, no network)"
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/demo ANSIBLE_STDOUT_CALLBACK=default ANSIBLE_DISPLAY_SKIPPED_HOSTS=false \
+		ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
+		$(BIN)/python tests/utils/with_emulator.py -- $(BIN)/ansible-playbook playbooks/demo.yml
+
+bench: venv
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(BUILD) $(VENV) tests/output context

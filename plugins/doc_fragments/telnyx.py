@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Connection options of every Telnyx module and lookup.
+    DOCUMENTATION = r"""
+options:
+  api_key:
+    description:
+      - Telnyx API v2 key, sent as a bearer token.
+      - For modules, the E(TELNYX_API_KEY) environment variable is used when this option is not set.
+    type: str
+    required: true
+  base_url:
+    description:
+      - Base URL of the Telnyx API, including the C(/v2) path.
+      - Point it at the collection's emulator (C(http://127.0.0.1:PORT/v2)) to try playbooks without an account.
+      - For modules, the E(TELNYX_BASE_URL) environment variable is used when this option is not set.
+    type: str
+    default: https://api.telnyx.com/v2
+  timeout:
+    description:
+      - Seconds to wait for the server to connect and to answer each request.
+    type: float
+    default: 30
+  validate_certs:
+    description:
+      - Verify the server's TLS certificate. Turn off only for a server you trust, such as a local test server.
+    type: bool
+    default: true
+  max_retries:
+    description:
+      - How many times a request is retried after a connection error, a rate limit (HTTP 429) or a
+        temporary server error (408, 500, 502, 503, 504). Only requests that are safe to repeat are retried.
+      - Waits follow the server's C(Retry-After), C(retry-after-ms) or C(x-ratelimit-reset) header, else an
+        exponential backoff with jitter.
+    type: int
+    default: 5
+  max_retry_wait:
+    description:
+      - The most seconds spent waiting between retries of one request. When the next wait would go past it,
+        the request fails with the last error.
+    type: float
+    default: 60
+requirements:
+  - requests
+seealso:
+  - name: Telnyx Video room sessions API
+    description: The API these modules use.
+    link: https://developers.telnyx.com/api-reference/room-sessions/view-a-list-of-room-sessions
+"""
+
+    # Lookups read the same options from keyword arguments, variables or the environment.
+    PLUGINS = r"""
+options:
+  api_key:
+    env:
+      - name: TELNYX_API_KEY
+    vars:
+      - name: telnyx_api_key
+  base_url:
+    env:
+      - name: TELNYX_BASE_URL
+    vars:
+      - name: telnyx_base_url
+  timeout:
+    vars:
+      - name: telnyx_timeout
+  validate_certs:
+    vars:
+      - name: telnyx_validate_certs
+  max_retries:
+    vars:
+      - name: telnyx_max_retries
+  max_retry_wait:
+    vars:
+      - name: telnyx_max_retry_wait
+"""

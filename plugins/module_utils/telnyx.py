@@ -1,0 +1,153 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Telnyx Video room sessions client: PRIVATE to commsops.sessions. No Ansible imports.
+
+Query encoding follows the API: filter[date_created_at][gte]=2026-11-01, filter[active]=true,
+page[number], page[size] (at most 250). Lists walk meta.total_pages.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError, HttpClient
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_uuid, check_uuid_list
+
+DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
+MAX_PAGE_SIZE = 250
+ACTIONS = ("end", "kick", "mute", "unmute")
+# Our option names for the API's date filters.
+SESSION_DATE_FILTERS = {"created_at": "date_created_at", "updated_at": "date_updated_at", "ended_at": "date_ended_at"}
+PARTICIPANT_DATE_FILTERS = {"joined_at": "date_joined_at", "updated_at": "date_updated_at", "left_at": "date_left_at"}
+
+
+def _bool(value):
+    return "true" if value else "false"
+
+
+def encode_filters(filters, date_names):
+    """{'created_at': {'gte': '2026-11-01'}, 'room_id': x, 'active': True} -> bracketed query params.
+
+    Date windows must already be dates (timefilter.TimeWindow.server_dates() gives them).
+    """
+    params = {}
+    for key, value in (filters or {}).items():
+        if value is None:
+            continue
+        if key in date_names:
+            for op, day in value.items():
+                params["filter[%s][%s]" % (date_names[key], op)] = str(day)
+        elif isinstance(value, bool):
+            params["filter[%s]" % key] = _bool(value)
+        else:
+            params["filter[%s]" % key] = str(value)
+    return params
+
+
+class TelnyxRooms:
+    """Room sessions and their participants."""
+
+    def __init__(self, http, page_concurrency=4):
+        self.http = http
+        self.page_concurrency = page_concurrency
+
+    @classmethod
+    def connect(cls, api_key, base_url=DEFAULT_BASE_URL, **http_options):
+        headers = {"Authorization": "Bearer %s" % api_key}
+        return cls(HttpClient(base_url or DEFAULT_BASE_URL, headers=headers, secrets=(api_key,), **http_options))
+
+    # Listing ---------------------------------------------------------------
+
+    def list_sessions(self, filters=None, include_participants=False, page_size=MAX_PAGE_SIZE):
+        """Every room session matching filters (room_id, active, created_at, updated_at, ended_at)."""
+        params = encode_filters(filters, SESSION_DATE_FILTERS)
+        if include_participants:
+            params["include_participants"] = "true"
+        return self._all_pages("/room_sessions", params, page_size)
+
+    def list_room_sessions(self, room_id, filters=None, include_participants=False, page_size=MAX_PAGE_SIZE):
+        """Every session of one room (GET /rooms/{room_id}/sessions)."""
+        room_id = check_uuid(room_id, "room_id")
+        filters = dict(filters or {})
+        filters.pop("room_id", None)
+        params = encode_filters(filters, SESSION_DATE_FILTERS)
+        if include_participants:
+            params["include_participants"] = "true"
+        return self._all_pages("/rooms/%s/sessions" % room_id, params, page_size)
+
+    def get_session(self, room_session_id, include_participants=False):
+        room_session_id = check_uuid(room_session_id, "room_session_id")
+        params = {"include_participants": "true"} if include_participants else None
+        return self.http.request("GET", "/room_sessions/%s" % room_session_id, params=params)[1]["data"]
+
+    def find_session(self, room_session_id, include_participants=False):
+        """The session, or None when the API says 404."""
+        try:
+            return self.get_session(room_session_id, include_participants)
+        except ApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def list_participants(self, room_session_id, filters=None, page_size=MAX_PAGE_SIZE):
+        """Participants of a session; filters: joined_at, updated_at, left_at (date windows), context."""
+        room_session_id = check_uuid(room_session_id, "room_session_id")
+        params = encode_filters(filters, PARTICIPANT_DATE_FILTERS)
+        return self._all_pages("/room_sessions/%s/participants" % room_session_id, params, page_size)
+
+    def _all_pages(self, path, params, page_size):
+        """Page 1 tells total_pages; the rest are fetched in parallel on the shared pool."""
+        page_size = max(1, min(MAX_PAGE_SIZE, int(page_size)))
+
+        def page(number):
+            query = dict(params)
+            query["page[number]"] = str(number)
+            query["page[size]"] = str(page_size)
+            return self.http.request("GET", path, params=query)[1] or {}
+
+        first = page(1)
+        items = list(first.get("data") or [])
+        total_pages = int((first.get("meta") or {}).get("total_pages") or 1)
+        rest = range(2, total_pages + 1)
+        if total_pages > 2 and self.page_concurrency > 1:
+            with ThreadPoolExecutor(max_workers=min(self.page_concurrency, total_pages - 1)) as pool:
+                pages = list(pool.map(page, rest))
+        else:
+            pages = [page(n) for n in rest]
+        for body in pages:
+            items.extend(body.get("data") or [])
+        # Sessions that move between pages while we read would show up twice: keep the first.
+        seen, unique = set(), []
+        for item in items:
+            key = item.get("id")
+            if key is None or key not in seen:
+                seen.add(key)
+                unique.append(item)
+        return unique
+
+    # Actions ---------------------------------------------------------------
+
+    def act(self, room_session_id, action, participants="all", exclude=None):
+        """POST /room_sessions/{id}/actions/{action}. Repeating one is harmless, so it is retried."""
+        if action not in ACTIONS:
+            raise InvalidInput("action must be one of %s, got %r" % (", ".join(ACTIONS), action))
+        room_session_id = check_uuid(room_session_id, "room_session_id")
+        body = None
+        if action != "end":
+            body = {"participants": participants_value(participants)}
+            if exclude:
+                body["exclude"] = check_uuid_list(exclude, "exclude")
+        path = "/room_sessions/%s/actions/%s" % (room_session_id, action)
+        return self.http.request("POST", path, json_body=body, idempotent=True)[1]
+
+
+def participants_value(participants):
+    """'all' or a list of participant UUIDs, as the API takes it."""
+    if participants in (None, "all", ["all"]):
+        return "all"
+    return check_uuid_list(participants, "participants")

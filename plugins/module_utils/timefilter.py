@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Time windows (eq / gte / lte) on timestamps: PRIVATE to commsops.sessions.
+
+A bound is a date (2026-11-01), an ISO 8601 instant in any zone (2026-11-01T08:00:00+02:00),
+or a moment relative to now (now, now-2h, now-90m, now-7d). Telnyx filters by date only, so
+a window narrows on the server by date and matches the exact instant on the client.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import re
+
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
+
+OPERATORS = ("eq", "gte", "lte")
+UTC = datetime.timezone.utc
+_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_INSTANT_RE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}:?\d{2})?$")
+_RELATIVE_RE = re.compile(r"^now(?:\s*([+-])\s*(\d+)\s*([smhdw]))?$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+
+
+def parse_duration(value, option):
+    """'90m', '2h', '1d', '2w' or a number of seconds, as seconds."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    match = DURATION_RE.match(str(value))
+    if not match:
+        raise InvalidInput("%s must be a duration such as 90m, 2h, 1d or 2w, got %r" % (option, value))
+    return int(match.group(1)) * _UNITS[match.group(2)]
+
+
+def parse_bound(value, option, now=None):
+    """Return (datetime.date, None) for a date, or (None, aware UTC datetime) for an instant."""
+    if isinstance(value, datetime.datetime):
+        return None, value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, datetime.date):
+        return value, None
+    text = str(value).strip() if isinstance(value, str) else None
+    if text is None:
+        raise InvalidInput("%s must be a date or an ISO 8601 timestamp, got %r" % (option, value))
+    match = _RELATIVE_RE.match(text.lower())
+    if match:
+        now = now or datetime.datetime.now(UTC)
+        if match.group(1):
+            seconds = int(match.group(2)) * _UNITS[match.group(3)]
+            now += datetime.timedelta(seconds=seconds if match.group(1) == "+" else -seconds)
+        return None, now
+    try:
+        match = _DATE_RE.match(text)
+        if match:
+            return datetime.date(*[int(g) for g in match.groups()]), None
+        instant = parse_instant(text)
+    except ValueError:
+        instant = None
+    if instant is None:
+        raise InvalidInput("%s must be a date (2026-11-01), an ISO 8601 timestamp (2026-11-01T08:00:00Z) "
+                           "or now-<N><s|m|h|d|w>, got %r" % (option, value))
+    return None, instant
+
+
+def parse_instant(text):
+    """Parse an ISO 8601 timestamp into an aware UTC datetime; None when it is not one.
+
+    A timestamp without a zone is taken as UTC, which is what both APIs use.
+    """
+    if not text:
+        return None
+    match = _INSTANT_RE.match(text.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    tz = UTC
+    if zone and zone not in ("Z", "z"):
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        tz = datetime.timezone(sign * datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    stamp = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tz)
+    return stamp.astimezone(UTC)
+
+
+def to_utc_string(value, option):
+    """An instant in any zone as YYYY-MM-DDTHH:MM:SSZ (what Twilio takes). A date means its midnight UTC."""
+    day, instant = parse_bound(value, option)
+    if instant is None:
+        instant = datetime.datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class TimeWindow:
+    """One field's window, e.g. created_at: {gte: 2026-11-01, lte: now-2h}."""
+
+    def __init__(self, field, spec, option, now=None):
+        if not isinstance(spec, dict):
+            raise InvalidInput("%s must be a dictionary with any of the keys %s" % (option, ", ".join(OPERATORS)))
+        unknown = sorted(set(spec) - set(OPERATORS))
+        if unknown:
+            raise InvalidInput("%s has unknown key(s) %s; use any of %s" % (option, ", ".join(unknown), ", ".join(OPERATORS)))
+        self.field = field
+        self.bounds = {}
+        for op in OPERATORS:
+            if spec.get(op) is not None:
+                self.bounds[op] = parse_bound(spec[op], "%s.%s" % (option, op), now)
+
+    def __bool__(self):
+        return bool(self.bounds)
+
+    __nonzero__ = __bool__
+
+    def server_dates(self):
+        """The window widened to whole days: {op: 'YYYY-MM-DD'}, for APIs that filter by date."""
+        return dict((op, (day or instant.date()).isoformat()) for op, (day, instant) in self.bounds.items())
+
+    def matches(self, value):
+        """Whether a resource's timestamp (string or None) lies in the window."""
+        if not self.bounds:
+            return True
+        stamp = parse_instant(value) if isinstance(value, str) else None
+        if stamp is None:
+            return False
+        for op, (day, instant) in self.bounds.items():
+            left, right = (stamp.date(), day) if day is not None else (stamp, instant)
+            if op == "eq" and instant is not None and not instant.microsecond:
+                left = stamp.replace(microsecond=0)
+            if (op == "eq" and left != right) or (op == "gte" and left < right) or (op == "lte" and left > right):
+                return False
+        return True
+
+
+def windows_from(spec_by_field, option_prefix="", now=None):
+    """Build TimeWindows from {field: spec}; fields whose spec is None are left out."""
+    now = now or datetime.datetime.now(UTC)
+    return [TimeWindow(field, spec, option_prefix + field, now)
+            for field, spec in spec_by_field.items() if spec is not None]
+
+
+def match_all(windows, item, field_names=None):
+    """True when the item lies in every window (field_names maps window field to item key)."""
+    field_names = field_names or {}
+    return all(w.matches(item.get(field_names.get(w.field, w.field))) for w in windows)

@@ -1,0 +1,194 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Twilio Proxy v1 sessions client: PRIVATE to commsops.sessions. No Ansible imports.
+
+Form-encoded bodies with the API's PascalCase names, HTTP basic auth (Account SID + Auth Token
+or API Key + Secret), lists that follow meta.next_page_url.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover
+    from urlparse import urlsplit  # type: ignore
+
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError, HttpClient
+from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import to_utc_string
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import (
+    InvalidInput, check_sid, check_unique_name, path_segment)
+
+DEFAULT_BASE_URL = "https://proxy.twilio.com"
+MAX_PAGE_SIZE = 1000
+MAX_PARTICIPANTS = 2
+MODES = ("message-only", "voice-only", "voice-and-message")
+STATUSES = ("open", "in-progress", "closed")
+PARTICIPANT_FIELDS = (("identifier", "Identifier"), ("friendly_name", "FriendlyName"),
+                      ("proxy_identifier", "ProxyIdentifier"), ("proxy_identifier_sid", "ProxyIdentifierSid"))
+
+
+def session_form(unique_name=None, date_expiry=None, ttl=None, mode=None, status=None, participants=None):
+    """The form fields of a create or update, as a list of pairs (Participants repeats)."""
+    form = []
+    if unique_name is not None:
+        form.append(("UniqueName", check_unique_name(unique_name)))
+    if date_expiry is not None:
+        form.append(("DateExpiry", to_utc_string(date_expiry, "date_expiry")))
+    if ttl is not None:
+        if not isinstance(ttl, int) or isinstance(ttl, bool) or ttl < 0:
+            raise InvalidInput("ttl must be a non-negative number of seconds, got %r" % (ttl,))
+        form.append(("Ttl", str(ttl)))
+    if mode is not None:
+        if mode not in MODES:
+            raise InvalidInput("mode must be one of %s, got %r" % (", ".join(MODES), mode))
+        form.append(("Mode", mode))
+    if status is not None:
+        if status not in STATUSES:
+            raise InvalidInput("status must be one of %s, got %r" % (", ".join(STATUSES), status))
+        form.append(("Status", status))
+    for participant in participants or []:
+        form.append(("Participants", json.dumps(participant_fields(participant), sort_keys=True)))
+    return form
+
+
+def participant_fields(participant):
+    """{'identifier': ..., 'friendly_name': ...} -> {'Identifier': ..., 'FriendlyName': ...}."""
+    if not isinstance(participant, dict) or not participant.get("identifier"):
+        raise InvalidInput("each participant needs an identifier")
+    if participant.get("proxy_identifier_sid"):
+        check_sid(participant["proxy_identifier_sid"], "PN", "participants.proxy_identifier_sid")
+    return dict((wire, participant[ours]) for ours, wire in PARTICIPANT_FIELDS if participant.get(ours) is not None)
+
+
+class TwilioProxy:
+    """Sessions and participants of Proxy services."""
+
+    def __init__(self, http):
+        self.http = http
+        base = urlsplit(http.base_url)
+        self._origin = (base.scheme, base.netloc)
+
+    @classmethod
+    def connect(cls, account_sid=None, auth_token=None, api_key=None, api_secret=None,
+                base_url=DEFAULT_BASE_URL, **http_options):
+        """API Key + Secret when an API key is given, else Account SID + Auth Token."""
+        if api_key:
+            if not api_secret:
+                raise InvalidInput("api_secret is required with api_key")
+            auth = (api_key, api_secret)
+        elif account_sid and auth_token:
+            auth = (account_sid, auth_token)
+        else:
+            raise InvalidInput("Twilio credentials are missing: set account_sid and auth_token, or api_key and "
+                               "api_secret (options, or the TWILIO_* environment variables)")
+        http = HttpClient(base_url or DEFAULT_BASE_URL, auth=auth, secrets=(auth_token, api_secret), **http_options)
+        return cls(http)
+
+    @staticmethod
+    def _sessions(service_sid):
+        return "/v1/Services/%s/Sessions" % check_sid(service_sid, "KS", "service_sid")
+
+    def _session(self, service_sid, sid):
+        return "%s/%s" % (self._sessions(service_sid), check_sid(sid, "KC", "sid"))
+
+    # Sessions --------------------------------------------------------------
+
+    def list_sessions(self, service_sid, page_size=MAX_PAGE_SIZE):
+        return self._all_pages(self._sessions(service_sid), "sessions", page_size)
+
+    def get_session(self, service_sid, sid):
+        return self.http.request("GET", self._session(service_sid, sid))[1]
+
+    def find_session(self, service_sid, sid=None, unique_name=None):
+        """The session by SID or unique name, or None when the API says 404."""
+        if sid:
+            path = self._session(service_sid, sid)
+        else:
+            path = "%s/%s" % (self._sessions(service_sid), path_segment(check_unique_name(unique_name)))
+        try:
+            return self.http.request("GET", path)[1]
+        except ApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def create_session(self, service_sid, unique_name=None, date_expiry=None, ttl=None, mode=None,
+                       status=None, participants=None):
+        """Create a session. Retried after an ambiguous failure only with a unique name: the
+        retry first looks the name up, so a create that succeeded is found, not duplicated."""
+        if participants and len(participants) > MAX_PARTICIPANTS:
+            raise InvalidInput("participants: a Proxy session has at most %d participants" % MAX_PARTICIPANTS)
+        form = session_form(unique_name, date_expiry, ttl, mode, status, participants)
+        recover = None
+        if unique_name:
+            def recover():
+                return self.find_session(service_sid, unique_name=unique_name)
+        return self.http.request("POST", self._sessions(service_sid), form=form, recover=recover)[1]
+
+    def update_session(self, service_sid, sid, ttl=None, date_expiry=None, status=None):
+        """Set Ttl, DateExpiry and/or Status. Setting absolute values twice is harmless: retried."""
+        form = session_form(date_expiry=date_expiry, ttl=ttl, status=status)
+        return self.http.request("POST", self._session(service_sid, sid), form=form, idempotent=True)[1]
+
+    def delete_session(self, service_sid, sid):
+        """True when deleted now, False when it was already gone."""
+        try:
+            self.http.request("DELETE", self._session(service_sid, sid))
+        except ApiError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
+    # Participants ----------------------------------------------------------
+
+    def list_participants(self, service_sid, session_sid):
+        return self._all_pages(self._session(service_sid, session_sid) + "/Participants", "participants", MAX_PAGE_SIZE)
+
+    def create_participant(self, service_sid, session_sid, participant):
+        """Add one participant. After an ambiguous failure the retry first looks for its identifier."""
+        path = self._session(service_sid, session_sid) + "/Participants"
+        fields = participant_fields(participant)
+
+        def recover():
+            for existing in self.list_participants(service_sid, session_sid):
+                if existing.get("identifier") == fields["Identifier"]:
+                    return existing
+            return None
+
+        return self.http.request("POST", path, form=sorted(fields.items()), recover=recover)[1]
+
+    def delete_participant(self, service_sid, session_sid, sid):
+        """True when removed now, False when it was already gone."""
+        path = "%s/Participants/%s" % (self._session(service_sid, session_sid), check_sid(sid, "KP", "participant sid"))
+        try:
+            self.http.request("DELETE", path)
+        except ApiError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
+    # Paging ----------------------------------------------------------------
+
+    def _all_pages(self, path, key, page_size):
+        """Follow meta.next_page_url, which must stay on the API's own origin (credentials go with it)."""
+        items = []
+        url, params = path, {"PageSize": str(max(1, min(MAX_PAGE_SIZE, int(page_size))))}
+        while url:
+            body = self.http.request("GET", url, params=params)[1] or {}
+            items.extend(body.get(key) or [])
+            url, params = (body.get("meta") or {}).get("next_page_url"), None
+            if url:
+                target = urlsplit(url)
+                if (target.scheme, target.netloc) != self._origin:
+                    raise ApiError("refusing to follow next_page_url to another host (%s)" % target.netloc,
+                                   method="GET", path=path)
+        return items

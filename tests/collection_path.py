@@ -1,0 +1,41 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Make ``ansible_collections.commsops.sessions`` importable from a plain checkout.
+
+The repository root is the collection root, so plain pytest cannot import it by its collection name.
+When the import does not work already (ansible-test and installed copies make it work), link the
+checkout into a temporary ``ansible_collections/commsops/sessions`` tree and put that on sys.path.
+"""
+
+import importlib
+import os
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NAMESPACE, NAME = "commsops", "sessions"
+
+
+def _importable():
+    try:
+        importlib.import_module("ansible_collections.%s.%s" % (NAMESPACE, NAME))
+        return True
+    except ImportError:
+        return False
+
+
+def ensure_importable():
+    if _importable():
+        return
+    tree = os.path.join(tempfile.gettempdir(), "collections-%s-%s-%d" % (NAMESPACE, NAME, os.getuid()))
+    link = os.path.join(tree, "ansible_collections", NAMESPACE, NAME)
+    os.makedirs(os.path.dirname(link), exist_ok=True)
+    if os.path.realpath(link) != os.path.realpath(ROOT):
+        if os.path.lexists(link):
+            os.remove(link)
+        os.symlink(ROOT, link)
+    sys.path.insert(0, tree)
+    for module in [m for m in sys.modules if m == "ansible_collections" or m.startswith("ansible_collections.")]:
+        del sys.modules[module]

@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The built collection artifact holds the collection and nothing of the workshop."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+
+import pytest
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+JUNK = (".venv/", ".build/", "tests/output/", ".pytest_cache/", "__pycache__/", "collections/", ".ansible/",
+        ".ci/", "context/", "benchmarks/results/", ".git/")
+
+
+def galaxy():
+    with open(os.path.join(ROOT, "galaxy.yml")) as handle:
+        return yaml.safe_load(handle)
+
+
+def test_galaxy_metadata():
+    meta = galaxy()
+    assert (meta["namespace"], meta["name"], meta["license"]) == ("commsops", "sessions", ["GPL-3.0-or-later"])
+    from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import COLLECTION_VERSION, USER_AGENT  # pylint: disable=import-outside-toplevel
+    assert COLLECTION_VERSION == meta["version"] and meta["version"] in USER_AGENT
+
+
+def test_action_groups_name_real_modules():
+    with open(os.path.join(ROOT, "meta", "runtime.yml")) as handle:
+        runtime = yaml.safe_load(handle)
+    assert runtime["requires_ansible"] == ">=2.17.0"
+    assert set(runtime["action_groups"]) == {"telnyx", "twilio"}
+    modules = set(os.path.splitext(f)[0] for f in os.listdir(os.path.join(ROOT, "plugins", "modules")) if f.endswith(".py"))
+    grouped = set(runtime["action_groups"]["telnyx"]) | set(runtime["action_groups"]["twilio"])
+    assert grouped <= modules
+
+
+def test_built_tarball_has_no_test_output_caches_or_venvs(tmp_path):
+    galaxy_cli = shutil.which("ansible-galaxy") or os.path.join(os.path.dirname(sys.executable), "ansible-galaxy")
+    if not os.path.exists(galaxy_cli):
+        pytest.skip("ansible-galaxy is not installed")
+    # Junk of the kinds build_ignore must keep out, planted in a copy of the tree.
+    tree = tmp_path / "sessions"
+    shutil.copytree(ROOT, str(tree), ignore=shutil.ignore_patterns(".git", ".venv", ".build"))
+    for junk in ("tests/output/junk.txt", ".pytest_cache/junk", "plugins/__pycache__/x.pyc", ".venv/junk",
+                 "collections/junk", "dist/old.tar.gz", "old-build.tar.gz", "context/Containerfile"):
+        path = tree / junk
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("junk")
+    result = subprocess.run([galaxy_cli, "collection", "build", "--output-path", str(tmp_path / "out")],
+                            cwd=str(tree), capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with tarfile.open(str(tmp_path / "out" / ("commsops-sessions-%s.tar.gz" % galaxy()["version"]))) as tar:
+        names = tar.getnames()
+    assert "plugins/module_utils/http_layer.py" in names and "MANIFEST.json" in names
+    bad = [n for n in names if any(n.startswith(j) or "/" + j in n for j in JUNK) or n.endswith((".tar.gz", ".pyc"))]
+    assert bad == []

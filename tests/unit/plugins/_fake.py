@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""A real HTTP server on 127.0.0.1 that answers from a script and records every request."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+DROP = object()  # close the connection without answering
+
+
+class Recorded(dict):
+    @property
+    def query(self):
+        return dict(self["query_pairs"])
+
+    @property
+    def form(self):
+        return parse_qsl(self["body"].decode(), keep_blank_values=True)
+
+    @property
+    def json(self):
+        return json.loads(self["body"].decode()) if self["body"] else None
+
+
+class FakeApi:
+    """answer(method, path, request) -> (status, headers, body) | DROP; or queue scripted answers."""
+
+    def __init__(self):
+        self.requests = []
+        self.script = []
+        self.route = None
+        self._lock = threading.Lock()
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # keep test output quiet
+                pass
+
+            def _handle(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                parts = urlsplit(self.path)
+                rec = Recorded(client_port=self.client_address[1], method=self.command, path=parts.path, raw_query=parts.query,
+                               query_pairs=parse_qsl(parts.query, keep_blank_values=True),
+                               headers=dict(self.headers), body=body)
+                with api._lock:
+                    api.requests.append(rec)
+                    answer = api.script.pop(0) if api.script else None
+                if answer is None and api.route:
+                    answer = api.route(rec)
+                if answer is None:
+                    answer = (200, {}, {"data": []})
+                if answer is DROP:
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                status, headers, payload = answer
+                data = payload if isinstance(payload, bytes) else (
+                    payload.encode() if isinstance(payload, str) else json.dumps(payload).encode())
+                self.send_response(status)
+                headers = dict(headers)
+                headers.setdefault("Content-Type", "application/json")
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_DELETE = _handle
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05})
+        self.thread.daemon = True
+
+    def queue(self, *answers):
+        self.script.extend(answers)
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fake_api():
+    api = FakeApi()
+    api.thread.start()
+    yield api
+    api.stop()

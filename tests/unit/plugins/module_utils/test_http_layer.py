@@ -1,0 +1,219 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+import pytest
+
+from ansible_collections.commsops.sessions.plugins.module_utils import http_layer as http_mod
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import (
+    ApiError, HttpClient, USER_AGENT, parse_error_body, parse_retry_hint)
+
+from ansible_collections.commsops.sessions.tests.unit.plugins._fake import DROP
+
+
+class FakeClock:
+    """Stands in for the time module inside http_layer.py: sleeps are recorded, not slept."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps = []
+
+    def monotonic(self):
+        return self.now
+
+    def time(self):
+        return time.time()
+
+    def sleep(self, seconds):
+        self.sleeps.append(round(seconds, 3))
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = FakeClock()
+    monkeypatch.setattr(http_mod, "time", fake)
+    return fake
+
+
+def client(api, **kwargs):
+    kwargs.setdefault("max_retries", 3)
+    kwargs.setdefault("timeout", 5)
+    return HttpClient(api.url, headers={"Authorization": "Bearer SECRET-KEY-123"}, secrets=("SECRET-KEY-123",), **kwargs)
+
+
+def test_get_returns_json_with_user_agent_and_reuses_the_connection(fake_api):
+    fake_api.queue((200, {}, {"data": [1]}), (200, {}, {"data": [2]}))
+    c = client(fake_api)
+    assert c.request("GET", "/things", params={"a": "b"}) == (200, {"data": [1]})
+    assert c.request("GET", "/things")[1] == {"data": [2]}
+    first, second = fake_api.requests
+    assert first["path"] == "/things" and first.query == {"a": "b"}
+    assert first["headers"]["User-Agent"] == USER_AGENT
+    assert USER_AGENT.startswith("commsops.sessions/0.1.0")
+    assert first["headers"]["Authorization"] == "Bearer SECRET-KEY-123"
+    assert first["client_port"] == second["client_port"]  # keep-alive: one TCP connection
+
+
+def test_429_waits_as_long_as_retry_after_says(fake_api, clock):
+    fake_api.queue((429, {"Retry-After": "3"}, {"errors": [{"code": "10011", "title": "Too many requests"}]}),
+                   (200, {}, {"ok": True}))
+    assert client(fake_api).request("GET", "/x")[1] == {"ok": True}
+    assert clock.sleeps == [3.0]
+    assert len(fake_api.requests) == 2
+
+
+@pytest.mark.parametrize("headers, expected", [
+    ({"retry-after-ms": "1500"}, 1.5),
+    ({"retry-after": "2"}, 2.0),
+    ({"x-ratelimit-reset": "4"}, 4.0),
+    ({"retry-after": "Thu, 01 Jan 2099 00:00:00 GMT"}, None),
+    ({}, None),
+])
+def test_retry_hints(headers, expected):
+    hint = parse_retry_hint(headers)
+    if headers.get("retry-after", "").startswith("Thu"):
+        assert hint > 1e6  # an HTTP date far in the future
+    else:
+        assert hint == expected
+
+
+def test_retry_hint_http_date_is_relative_to_now():
+    assert parse_retry_hint({"retry-after": "Thu, 01 Jan 2026 00:00:10 GMT"}, now=1767225600.0) == 10.0
+
+
+def test_503_then_success_is_retried_with_backoff(fake_api, clock):
+    fake_api.queue((503, {}, "<html><body><h1>503 Service Unavailable</h1></body></html>"), (200, {}, {"ok": 1}))
+    assert client(fake_api).request("GET", "/x")[1] == {"ok": 1}
+    assert len(fake_api.requests) == 2
+    assert len(clock.sleeps) == 1 and 0.25 <= clock.sleeps[0] <= 0.5
+
+
+def test_retries_are_bounded_by_count(fake_api, clock):
+    fake_api.route = lambda rec: (503, {}, {"message": "busy"})
+    with pytest.raises(ApiError) as err:
+        client(fake_api, max_retries=2).request("GET", "/x")
+    assert len(fake_api.requests) == 3
+    assert err.value.status == 503 and "gave up after 2 retries" in str(err.value)
+
+
+def test_retries_are_bounded_by_total_wait(fake_api, clock):
+    fake_api.route = lambda rec: (429, {"Retry-After": "100"}, {"code": 20429, "message": "Too Many Requests"})
+    with pytest.raises(ApiError) as err:
+        client(fake_api, max_retry_wait=10).request("GET", "/x")
+    assert len(fake_api.requests) == 1 and clock.sleeps == []
+    assert err.value.status == 429 and err.value.code == "20429"
+
+
+def test_post_is_not_retried_after_an_ambiguous_failure(fake_api, clock):
+    fake_api.queue((502, {}, ""), (201, {}, {"sid": "dup"}))
+    with pytest.raises(ApiError) as err:
+        client(fake_api).request("POST", "/create", form=[("A", "1")])
+    assert err.value.status == 502
+    assert len(fake_api.requests) == 1
+
+
+def test_post_is_not_retried_after_a_dropped_connection(fake_api, clock):
+    fake_api.queue(DROP, (201, {}, {"sid": "dup"}))
+    with pytest.raises(ApiError) as err:
+        client(fake_api).request("POST", "/create", form=[("A", "1")])
+    assert err.value.status is None and "no answer" in str(err.value)
+    assert len(fake_api.requests) == 1
+
+
+def test_any_request_answered_429_is_retried(fake_api, clock):
+    fake_api.queue((429, {"Retry-After": "1"}, {}), (201, {}, {"sid": "one"}))
+    assert client(fake_api).request("POST", "/create", form=[("A", "1")])[1] == {"sid": "one"}
+    assert [r["method"] for r in fake_api.requests] == ["POST", "POST"]
+
+
+def test_idempotent_post_is_retried(fake_api, clock):
+    fake_api.queue(DROP, (200, {}, {"data": {"result": "ok"}}))
+    assert client(fake_api).request("POST", "/act", json_body={"participants": "all"}, idempotent=True)[1]
+    assert [r.json for r in fake_api.requests] == [{"participants": "all"}] * 2
+
+
+def test_recover_finds_what_the_first_attempt_did(fake_api, clock):
+    fake_api.queue(DROP)
+    found = []
+
+    def recover():
+        found.append(True)
+        return {"sid": "found"}
+
+    assert client(fake_api).request("POST", "/create", form=[("A", "1")], recover=recover) == (200, {"sid": "found"})
+    assert found == [True] and len(fake_api.requests) == 1
+
+
+def test_recover_that_finds_nothing_sends_again(fake_api, clock):
+    fake_api.queue((500, {}, {}), (201, {}, {"sid": "created"}))
+    result = client(fake_api).request("POST", "/create", form=[("A", "1")], recover=lambda: None)
+    assert result == (201, {"sid": "created"})
+    assert len(fake_api.requests) == 2
+
+
+def test_all_workers_wait_after_a_429(fake_api, clock):
+    c = client(fake_api)
+    fake_api.queue((429, {"Retry-After": "2"}, {}), (200, {}, {}))
+    c.request("GET", "/x")
+    assert c._not_before == pytest.approx(clock.now, abs=0.01)  # the gate closed for 2 s and has just opened
+    c._close_gate(5)
+    fake_api.queue((200, {}, {"n": 2}))
+    assert c.request("GET", "/y")[1] == {"n": 2}
+    assert clock.sleeps[-1] == 5.0
+
+
+@pytest.mark.parametrize("body, code, message, more_info", [
+    ('{"errors":[{"code":"10005","title":"Resource not found","detail":"No room session with that id"}]}',
+     "10005", "Resource not found: No room session with that id", None),
+    ('{"errors":[{"code":"10015","title":"Bad Request"},{"code":"10015","detail":"page[size] too big"}]}',
+     "10015", "Bad Request; page[size] too big", None),
+    ('{"message":"Error","success":false}', None, "Error", None),
+    ('{"code":"10006","title":"Invalid ID","detail":"not a uuid"}', "10006", "Invalid ID: not a uuid", None),
+    ('{"code":20404,"message":"The requested resource was not found","more_info":"https://www.twilio.com/docs/errors/20404",'
+     '"status":404}', "20404", "The requested resource was not found", "https://www.twilio.com/docs/errors/20404"),
+    ("<html><head><style>p{}</style></head><body><h1>502 Bad Gateway</h1></body></html>", None, "502 Bad Gateway", None),
+    ("", None, "", None),
+])
+def test_error_shapes(body, code, message, more_info):
+    assert parse_error_body(body) == (code, message, more_info)
+
+
+def test_api_error_carries_status_code_method_and_path_but_no_credential(fake_api):
+    fake_api.queue((401, {}, {"errors": [{"code": "10009", "title": "Authentication failed",
+                                          "detail": "key SECRET-KEY-123 is not valid"}]}))
+    with pytest.raises(ApiError) as err:
+        client(fake_api).request("GET", "/room_sessions", params={"page[size]": "250"})
+    exc = err.value
+    assert (exc.status, exc.code, exc.method, exc.path) == (401, "10009", "GET", "/room_sessions")
+    assert "SECRET-KEY-123" not in str(exc) and "********" in str(exc)
+    assert "10009" in str(exc) and "Authentication failed" in str(exc)
+
+
+def test_html_error_page_gives_its_text(fake_api):
+    fake_api.queue((403, {"Content-Type": "text/html"}, "<html><body><h1>Forbidden by proxy</h1></body></html>"))
+    with pytest.raises(ApiError) as err:
+        client(fake_api).request("GET", "/x")
+    assert err.value.status == 403 and err.value.message == "Forbidden by proxy"
+
+
+def test_success_that_is_not_json_is_an_error(fake_api):
+    fake_api.queue((200, {"Content-Type": "text/plain"}, "hello"))
+    with pytest.raises(ApiError) as err:
+        client(fake_api).request("GET", "/x")
+    assert err.value.status == 200 and "not JSON" in str(err.value)
+
+
+def test_connection_refused_is_a_clear_error(clock):
+    c = HttpClient("http://127.0.0.1:9", max_retries=1, timeout=2)
+    with pytest.raises(ApiError) as err:
+        c.request("GET", "/x")
+    assert err.value.status is None and "no answer from http://127.0.0.1:9" in str(err.value)
+    assert len(clock.sleeps) == 1  # a GET is retried, within the bound

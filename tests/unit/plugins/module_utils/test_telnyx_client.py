@@ -1,0 +1,112 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.commsops.sessions.plugins.module_utils.telnyx import TelnyxRooms
+from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import TimeWindow
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
+
+SID = "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"
+ROOM = "7b61621f-62e0-4aad-ab11-9fd19e272e73"
+P1 = "11111111-2222-4333-8444-555555555555"
+
+
+def rooms(api):
+    return TelnyxRooms.connect("KEY-abc", api.url + "/v2", max_retries=0)
+
+
+def paged(total_pages, per_page=2):
+    def answer(rec):
+        number = int(rec.query.get("page[number]", "1"))
+        data = [{"id": "s-%d-%d" % (number, i)} for i in range(per_page)]
+        return 200, {}, {"data": data, "meta": {"page_number": number, "page_size": per_page,
+                                                "total_pages": total_pages, "total_results": total_pages * per_page}}
+    return answer
+
+
+def test_list_encodes_every_filter_and_walks_all_pages(fake_api):
+    fake_api.route = paged(3)
+    window = TimeWindow("created_at", {"gte": "2026-11-01T08:00:00+02:00", "lte": "2026-11-20"}, "created_at")
+    sessions = rooms(fake_api).list_sessions(
+        {"room_id": ROOM, "active": True, "created_at": window.server_dates(),
+         "updated_at": {"eq": "2026-11-02"}, "ended_at": {"lte": "2026-11-03"}},
+        include_participants=True)
+    assert [s["id"] for s in sessions] == ["s-%d-%d" % (p, i) for p in (1, 2, 3) for i in (0, 1)]
+    first = fake_api.requests[0]
+    assert first["path"] == "/v2/room_sessions"
+    assert first.query == {
+        "filter[room_id]": ROOM, "filter[active]": "true",
+        "filter[date_created_at][gte]": "2026-11-01", "filter[date_created_at][lte]": "2026-11-20",
+        "filter[date_updated_at][eq]": "2026-11-02", "filter[date_ended_at][lte]": "2026-11-03",
+        "include_participants": "true", "page[number]": "1", "page[size]": "250"}
+    assert "filter%5Bactive%5D=true" in first["raw_query"]  # brackets percent-encoded, like the SDK
+    assert sorted(r.query["page[number]"] for r in fake_api.requests) == ["1", "2", "3"]
+    assert first["headers"]["Authorization"] == "Bearer KEY-abc"
+
+
+def test_one_page_means_one_request(fake_api):
+    fake_api.route = paged(1)
+    assert len(rooms(fake_api).list_sessions({"active": False})) == 2
+    assert len(fake_api.requests) == 1 and fake_api.requests[0].query["filter[active]"] == "false"
+
+
+def test_sessions_of_one_room_use_the_room_path(fake_api):
+    fake_api.route = paged(1)
+    rooms(fake_api).list_room_sessions(ROOM, {"room_id": "ignored", "active": True})
+    assert fake_api.requests[0]["path"] == "/v2/rooms/%s/sessions" % ROOM
+    assert "filter[room_id]" not in fake_api.requests[0].query
+
+
+def test_view_and_participants(fake_api):
+    fake_api.queue((200, {}, {"data": {"id": SID, "active": True}}),
+                   (200, {}, {"data": [{"id": P1}], "meta": {"total_pages": 1}}))
+    client = rooms(fake_api)
+    assert client.get_session(SID, include_participants=True) == {"id": SID, "active": True}
+    assert client.list_participants(SID, {"joined_at": {"gte": "2026-11-01"}, "left_at": {"eq": "2026-11-02"},
+                                          "context": "agent"}) == [{"id": P1}]
+    view, parts = fake_api.requests
+    assert view["path"] == "/v2/room_sessions/%s" % SID and view.query == {"include_participants": "true"}
+    assert parts["path"] == "/v2/room_sessions/%s/participants" % SID
+    assert parts.query["filter[date_joined_at][gte]"] == "2026-11-01"
+    assert parts.query["filter[date_left_at][eq]"] == "2026-11-02"
+    assert parts.query["filter[context]"] == "agent"
+
+
+def test_find_session_returns_none_on_404(fake_api):
+    fake_api.queue((404, {}, {"errors": [{"code": "10005", "title": "Resource not found"}]}))
+    assert rooms(fake_api).find_session(SID) is None
+
+
+@pytest.mark.parametrize("action, participants, exclude, body", [
+    ("end", None, None, None),
+    ("kick", "all", [P1], {"participants": "all", "exclude": [P1]}),
+    ("mute", [P1], None, {"participants": [P1]}),
+    ("unmute", None, None, {"participants": "all"}),
+])
+def test_actions_send_the_api_bodies(fake_api, action, participants, exclude, body):
+    fake_api.queue((200, {}, {"data": {"result": "ok"}}))
+    assert rooms(fake_api).act(SID, action, participants, exclude) == {"data": {"result": "ok"}}
+    rec = fake_api.requests[0]
+    assert (rec["method"], rec["path"]) == ("POST", "/v2/room_sessions/%s/actions/%s" % (SID, action))
+    assert rec.json == body
+
+
+@pytest.mark.parametrize("bad", ["../room_sessions", "abc?x=1", SID + "/actions/end", "", None])
+def test_bad_ids_never_reach_the_server(fake_api, bad):
+    with pytest.raises(InvalidInput) as err:
+        rooms(fake_api).act(bad, "end")
+    assert "room_session_id" in str(err.value)
+    assert fake_api.requests == []
+
+
+def test_bad_participant_ids_never_reach_the_server(fake_api):
+    with pytest.raises(InvalidInput) as err:
+        rooms(fake_api).act(SID, "kick", ["not-a-uuid"])
+    assert "participants[0]" in str(err.value) and fake_api.requests == []

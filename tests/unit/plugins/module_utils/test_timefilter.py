@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+
+import pytest
+
+from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import (
+    TimeWindow, match_all, parse_duration, parse_instant, to_utc_string, windows_from)
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
+
+UTC = datetime.timezone.utc
+NOW = datetime.datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-11-01T08:00:00Z", datetime.datetime(2026, 11, 1, 8, 0, tzinfo=UTC)),
+    ("2026-11-01T08:00:00+02:00", datetime.datetime(2026, 11, 1, 6, 0, tzinfo=UTC)),
+    ("2026-11-01T08:00:00.123456789-0130", datetime.datetime(2026, 11, 1, 9, 30, 0, 123456, tzinfo=UTC)),
+    ("2026-11-01 08:00", datetime.datetime(2026, 11, 1, 8, 0, tzinfo=UTC)),
+    ("2026-11-01", None), ("yesterday", None), ("", None),
+])
+def test_parse_instant(text, expected):
+    assert parse_instant(text) == expected
+
+
+def test_window_narrows_by_date_on_the_server_and_exactly_on_the_client():
+    window = TimeWindow("created_at", {"gte": "2026-11-01T08:00:00+02:00", "lte": "2026-11-20"}, "created_at")
+    assert window.server_dates() == {"gte": "2026-11-01", "lte": "2026-11-20"}
+    assert not window.matches("2026-11-01T05:59:59Z")
+    assert window.matches("2026-11-01T06:00:00Z")
+    assert window.matches("2026-11-20T23:59:59.999999Z")  # a date bound covers its whole day
+    assert not window.matches("2026-11-21T00:00:00Z")
+    assert not window.matches(None)
+
+
+def test_eq_instant_matches_to_the_second_given():
+    window = TimeWindow("ended_at", {"eq": "2026-11-01T08:00:00Z"}, "ended_at")
+    assert window.matches("2026-11-01T08:00:00.734Z")
+    assert not window.matches("2026-11-01T08:00:01Z")
+
+
+def test_relative_bounds_are_taken_from_now():
+    window = TimeWindow("created_at", {"lte": "now-2h"}, "select.created_at", now=NOW)
+    assert window.server_dates() == {"lte": "2026-11-23"}
+    assert window.matches("2026-11-23T09:59:59Z")
+    assert not window.matches("2026-11-23T10:00:01Z")
+
+
+def test_date_objects_from_lookups_are_accepted():
+    window = TimeWindow("created_at", {"gte": datetime.date(2026, 11, 2)}, "created_at")
+    assert window.server_dates() == {"gte": "2026-11-02"}
+    assert window.matches("2026-11-02T00:00:00Z") and not window.matches("2026-11-01T23:59:59Z")
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"gt": "2026-11-01"}, "select.created_at has unknown key(s) gt"),
+    ({"lte": "last week"}, "select.created_at.lte must be a date"),
+    ({"lte": 5}, "select.created_at.lte must be a date"),
+    ("2026-11-01", "select.created_at must be a dictionary"),
+])
+def test_bad_windows_name_the_option(spec, message):
+    with pytest.raises(InvalidInput) as err:
+        TimeWindow("created_at", spec, "select.created_at")
+    assert str(err.value).startswith(message)
+
+
+def test_windows_from_and_match_all():
+    windows = windows_from({"date_created": {"gte": "2026-11-01"}, "date_expiry": None}, "select.", now=NOW)
+    assert [w.field for w in windows] == ["date_created"]
+    assert match_all(windows, {"date_created": "2026-11-05T00:00:00Z"})
+    assert not match_all(windows, {"date_created": "2026-10-05T00:00:00Z"})
+
+
+@pytest.mark.parametrize("value, seconds", [("90m", 5400), ("2h", 7200), ("1d", 86400), (" 2w ", 1209600), (30, 30)])
+def test_parse_duration(value, seconds):
+    assert parse_duration(value, "max_age") == seconds
+
+
+@pytest.mark.parametrize("value", ["2 hours", "-1h", "h", True])
+def test_bad_duration_names_the_option(value):
+    with pytest.raises(InvalidInput, match="^max_age must be a duration"):
+        parse_duration(value, "max_age")
+
+
+def test_to_utc_string():
+    assert to_utc_string("2026-12-01T12:30:00+02:00", "date_expiry") == "2026-12-01T10:30:00Z"
+    assert to_utc_string("2026-12-01", "date_expiry") == "2026-12-01T00:00:00Z"
+    with pytest.raises(InvalidInput, match="^date_expiry must be"):
+        to_utc_string("soon", "date_expiry")

@@ -1,0 +1,152 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import json
+
+import pytest
+
+from ansible_collections.commsops.sessions.plugins.module_utils import http_layer as http_mod
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
+from ansible_collections.commsops.sessions.plugins.module_utils.twilio_proxy import TwilioProxy
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
+from ansible_collections.commsops.sessions.tests.unit.plugins._fake import DROP
+
+KS = "KS" + "a" * 32
+KC = "KC" + "b" * 32
+KP = "KP" + "c" * 32
+AC = "AC" + "d" * 32
+SK = "SK" + "e" * 32
+
+
+def proxy(api, **kwargs):
+    kwargs.setdefault("max_retries", 2)
+    return TwilioProxy.connect(AC, "tok-123", base_url=api.url, **kwargs)
+
+
+def basic(user, password):
+    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+
+
+def test_both_credential_forms_use_basic_auth(fake_api):
+    fake_api.route = lambda rec: (200, {}, {"sessions": [], "meta": {"next_page_url": None}})
+    proxy(fake_api).list_sessions(KS)
+    TwilioProxy.connect(AC, None, SK, "sec-456", base_url=fake_api.url).list_sessions(KS)
+    assert [r["headers"]["Authorization"] for r in fake_api.requests] == [basic(AC, "tok-123"), basic(SK, "sec-456")]
+
+
+def test_missing_credentials_are_refused():
+    with pytest.raises(InvalidInput):
+        TwilioProxy.connect(AC, None)
+    with pytest.raises(InvalidInput):
+        TwilioProxy.connect(None, None, SK, None)
+
+
+def test_create_sends_the_form_the_api_takes(fake_api):
+    fake_api.queue((201, {}, {"sid": KC}))
+    result = proxy(fake_api).create_session(
+        KS, unique_name="order-1", date_expiry="2026-12-01T12:30:00+02:00", ttl=3600, mode="message-only",
+        participants=[{"identifier": "+15558675310"}, {"identifier": "+15558675311", "friendly_name": "Bob"}])
+    assert result == {"sid": KC}
+    rec = fake_api.requests[0]
+    assert (rec["method"], rec["path"]) == ("POST", "/v1/Services/%s/Sessions" % KS)
+    assert rec["headers"]["Content-Type"] == "application/x-www-form-urlencoded"
+    form = rec.form
+    assert form[:4] == [("UniqueName", "order-1"), ("DateExpiry", "2026-12-01T10:30:00Z"), ("Ttl", "3600"),
+                        ("Mode", "message-only")]
+    assert [json.loads(v) for k, v in form[4:]] == [{"Identifier": "+15558675310"},
+                                                    {"FriendlyName": "Bob", "Identifier": "+15558675311"}]
+    assert [k for k, v in form[4:]] == ["Participants", "Participants"]
+
+
+def test_a_create_that_timed_out_but_succeeded_is_found_not_duplicated(fake_api, monkeypatch):
+    monkeypatch.setattr(http_mod.time, "sleep", lambda s: None)
+    fake_api.queue(DROP, (200, {}, {"sid": KC, "unique_name": "order/1"}))
+    result = proxy(fake_api).create_session(KS, unique_name="order/1")
+    assert result == {"sid": KC, "unique_name": "order/1"}
+    post, fetch = fake_api.requests
+    assert post["method"] == "POST"
+    assert (fetch["method"], fetch["path"]) == ("GET", "/v1/Services/%s/Sessions/order%%2F1" % KS)
+
+
+def test_a_create_that_failed_is_sent_again_after_the_name_is_not_found(fake_api, monkeypatch):
+    monkeypatch.setattr(http_mod.time, "sleep", lambda s: None)
+    fake_api.queue((502, {}, ""), (404, {}, {"code": 20404, "message": "not found"}), (201, {}, {"sid": KC}))
+    assert proxy(fake_api).create_session(KS, unique_name="u1") == {"sid": KC}
+    assert [r["method"] for r in fake_api.requests] == ["POST", "GET", "POST"]
+
+
+def test_a_create_without_unique_name_is_never_resent(fake_api):
+    fake_api.queue(DROP, (201, {}, {"sid": KC}))
+    with pytest.raises(ApiError):
+        proxy(fake_api).create_session(KS, ttl=60)
+    assert len(fake_api.requests) == 1
+
+
+def test_list_follows_next_page_url(fake_api):
+    def answer(rec):
+        token = rec.query.get("PageToken")
+        if token is None:
+            return 200, {}, {"sessions": [{"sid": "1"}], "meta": {
+                "next_page_url": fake_api.url + "/v1/Services/%s/Sessions?PageSize=1000&Page=1&PageToken=PT1" % KS}}
+        return 200, {}, {"sessions": [{"sid": "2"}], "meta": {"next_page_url": None}}
+    fake_api.route = answer
+    assert [s["sid"] for s in proxy(fake_api).list_sessions(KS)] == ["1", "2"]
+    assert fake_api.requests[0].query == {"PageSize": "1000"}
+    assert fake_api.requests[1].query == {"PageSize": "1000", "Page": "1", "PageToken": "PT1"}
+
+
+def test_list_refuses_a_next_page_on_another_host(fake_api):
+    fake_api.queue((200, {}, {"sessions": [], "meta": {"next_page_url": "https://evil.example/steal"}}))
+    with pytest.raises(ApiError) as err:
+        proxy(fake_api).list_sessions(KS)
+    assert "another host" in str(err.value) and len(fake_api.requests) == 1
+
+
+def test_update_delete_and_participants(fake_api):
+    fake_api.queue((200, {}, {"sid": KC, "status": "closed"}), (204, {}, b""),
+                   (404, {}, {"code": 20404, "message": "gone"}),
+                   (200, {}, {"participants": [{"sid": KP}], "meta": {}}),
+                   (201, {}, {"sid": KP}), (204, {}, b""))
+    client = proxy(fake_api)
+    assert client.update_session(KS, KC, ttl=60, status="closed")["status"] == "closed"
+    assert client.delete_session(KS, KC) is True
+    assert client.delete_session(KS, KC) is False
+    assert client.list_participants(KS, KC) == [{"sid": KP}]
+    assert client.create_participant(KS, KC, {"identifier": "+1555", "friendly_name": "Al"}) == {"sid": KP}
+    assert client.delete_participant(KS, KC, KP) is True
+    update, delete, _gone, plist, pcreate, pdelete = fake_api.requests
+    assert update.form == [("Ttl", "60"), ("Status", "closed")]
+    assert (delete["method"], delete["path"]) == ("DELETE", "/v1/Services/%s/Sessions/%s" % (KS, KC))
+    assert plist["path"].endswith("/Sessions/%s/Participants" % KC)
+    assert pcreate.form == [("FriendlyName", "Al"), ("Identifier", "+1555")]
+    assert pdelete["path"].endswith("/Participants/%s" % KP)
+
+
+@pytest.mark.parametrize("kwargs, option", [
+    (dict(service_sid="KS123"), "service_sid"),
+    (dict(service_sid="../../v1/Services"), "service_sid"),
+    (dict(service_sid=KS, sid="KC" + "z" * 32), "sid"),
+    (dict(service_sid=KS, sid=KC + "?x=1"), "sid"),
+])
+def test_bad_sids_never_reach_the_server(fake_api, kwargs, option):
+    with pytest.raises(InvalidInput) as err:
+        proxy(fake_api).get_session(kwargs["service_sid"], kwargs.get("sid", KC))
+    assert str(err.value).startswith(option) and fake_api.requests == []
+
+
+@pytest.mark.parametrize("kwargs, option", [
+    (dict(ttl=-1), "ttl"), (dict(ttl="abc"), "ttl"), (dict(mode="video"), "mode"),
+    (dict(date_expiry="next tuesday"), "date_expiry"), (dict(unique_name="x" * 192), "unique_name"),
+    (dict(participants=[{"identifier": "a"}, {"identifier": "b"}, {"identifier": "c"}]), "participants"),
+])
+def test_bad_values_never_reach_the_server(fake_api, kwargs, option):
+    with pytest.raises(InvalidInput) as err:
+        proxy(fake_api).create_session(KS, **kwargs)
+    assert str(err.value).startswith(option) and fake_api.requests == []
