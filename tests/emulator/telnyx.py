@@ -1,0 +1,215 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Telnyx Video room sessions: state, the API's rules, and its routes under /v2."""
+
+import json
+import re
+import uuid
+
+from .common import ApiAnswer, iso, now, parse_bool, parse_day
+
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+SESSION_DATES = {"date_created_at": "created_at", "date_updated_at": "updated_at", "date_ended_at": "ended_at"}
+PARTICIPANT_DATES = {"date_joined_at": "joined_at", "date_updated_at": "updated_at", "date_left_at": "left_at"}
+ACTIONS = ("end", "kick", "mute", "unmute")
+
+
+def error(status, code, title, detail, parameter=None):
+    err = {"code": code, "title": title, "detail": detail}
+    if parameter:
+        err["source"] = {"parameter": parameter}
+    return ApiAnswer(status, {"errors": [err]})
+
+
+class TelnyxStore:
+    def __init__(self):
+        self.sessions = {}
+
+    # Data -----------------------------------------------------------------
+
+    def add_session(self, room_id=None, active=True, created_at=None, ended_at=None, participants=(), session_id=None):
+        created = created_at or now()
+        sid = session_id or str(uuid.uuid4())
+        session = {"id": sid, "room_id": room_id or str(uuid.uuid4()), "active": bool(active), "created_at": created,
+                   "updated_at": ended_at or created, "ended_at": None if active else (ended_at or created),
+                   "participants": []}
+        for spec in participants:
+            joined = spec.get("joined_at") or created
+            left = spec.get("left_at")
+            if not active and left is None:
+                left = session["ended_at"]
+            session["participants"].append({
+                "id": spec.get("id") or str(uuid.uuid4()), "session_id": sid, "context": spec.get("context", ""),
+                "joined_at": joined, "left_at": left, "updated_at": left or joined, "muted": bool(spec.get("muted"))})
+        self.sessions[sid] = session
+        return session
+
+    @staticmethod
+    def render_session(session, include_participants=False):
+        body = {"id": session["id"], "room_id": session["room_id"], "active": session["active"],
+                "created_at": iso(session["created_at"]), "updated_at": iso(session["updated_at"]),
+                "ended_at": iso(session["ended_at"]), "record_type": "room_session"}
+        if include_participants:
+            body["participants"] = [TelnyxStore.render_participant(p) for p in session["participants"]]
+        return body
+
+    @staticmethod
+    def render_participant(participant, with_state=False):
+        body = {"id": participant["id"], "session_id": participant["session_id"], "context": participant["context"],
+                "joined_at": iso(participant["joined_at"]), "left_at": iso(participant["left_at"]),
+                "updated_at": iso(participant["updated_at"]), "record_type": "room_participant"}
+        if with_state:
+            body["muted"] = participant["muted"]
+        return body
+
+    def state(self):
+        return [dict(self.render_session(s), participants=[self.render_participant(p, True) for p in s["participants"]])
+                for s in self.ordered()]
+
+    def ordered(self):
+        return sorted(self.sessions.values(), key=lambda s: (s["created_at"], s["id"]))
+
+    # Routes ----------------------------------------------------------------
+
+    def route(self, method, parts, query, body):
+        """parts: the path below /v2, split on '/'. Returns (ApiAnswer, route template)."""
+        if method == "GET" and parts == ["room_sessions"]:
+            return self.list_sessions(self.ordered(), query), "GET /v2/room_sessions"
+        if method == "GET" and len(parts) == 3 and parts[0] == "rooms" and parts[2] == "sessions":
+            if not UUID_RE.match(parts[1]):
+                return error(400, "10006", "Invalid ID", "room_id is not a valid UUID", "room_id"), \
+                    "GET /v2/rooms/{room_id}/sessions"
+            query = [(k, v) for k, v in query if k != "filter[room_id]"] + [("filter[room_id]", parts[1])]
+            return self.list_sessions(self.ordered(), query), "GET /v2/rooms/{room_id}/sessions"
+        if len(parts) >= 2 and parts[0] == "room_sessions":
+            template = "/v2/room_sessions/{id}" + "".join("/" + p for p in parts[2:])
+            if method == "POST" and len(parts) == 4 and parts[2] == "actions":
+                template = "/v2/room_sessions/{id}/actions/" + parts[3]
+            if not UUID_RE.match(parts[1]):
+                return error(400, "10006", "Invalid ID", "room_session_id is not a valid UUID", "room_session_id"), \
+                    method + " " + template
+            session = self.sessions.get(parts[1])
+            if session is None:
+                return error(404, "10005", "Resource not found", "The requested room session could not be found."), \
+                    method + " " + template
+            if method == "GET" and len(parts) == 2:
+                include = parse_bool(dict(query).get("include_participants", "false"))
+                if include is None:
+                    return error(400, "10015", "Bad Request", "include_participants must be true or false",
+                                 "include_participants"), "GET " + template
+                return ApiAnswer(200, {"data": self.render_session(session, include)}), "GET " + template
+            if method == "GET" and parts[2:] == ["participants"]:
+                return self.list_participants(session, query), "GET " + template
+            if method == "POST" and len(parts) == 4 and parts[2] == "actions" and parts[3] in ACTIONS:
+                return self.act(session, parts[3], body), "POST " + template
+        return None, None
+
+    def list_sessions(self, sessions, query):
+        params = dict(query)
+        include = parse_bool(params.get("include_participants", "false"))
+        if include is None:
+            return error(400, "10015", "Bad Request", "include_participants must be true or false", "include_participants")
+        selected = []
+        try:
+            windows = parse_windows(query, SESSION_DATES)
+        except ValueError as exc:
+            return error(400, "10015", "Bad Request", str(exc), exc.args[1] if len(exc.args) > 1 else None)
+        active = params.get("filter[active]")
+        if active is not None and parse_bool(active) is None:
+            return error(400, "10015", "Bad Request", "filter[active] must be true or false", "filter[active]")
+        for session in sessions:
+            if "filter[room_id]" in params and session["room_id"] != params["filter[room_id]"]:
+                continue
+            if active is not None and session["active"] != parse_bool(active):
+                continue
+            if not in_windows(session, windows):
+                continue
+            selected.append(session)
+        return paginate(selected, params, lambda s: self.render_session(s, include))
+
+    def list_participants(self, session, query):
+        params = dict(query)
+        try:
+            windows = parse_windows(query, PARTICIPANT_DATES)
+        except ValueError as exc:
+            return error(400, "10015", "Bad Request", str(exc))
+        selected = [p for p in session["participants"]
+                    if ("filter[context]" not in params or p["context"] == params["filter[context]"]) and in_windows(p, windows)]
+        return paginate(selected, params, self.render_participant)
+
+    def act(self, session, action, raw_body):
+        body = {}
+        if raw_body:
+            try:
+                body = json.loads(raw_body)
+            except ValueError:
+                return error(400, "10015", "Bad Request", "The request body is not valid JSON.")
+            if not isinstance(body, dict):
+                return error(422, "10015", "Bad Request", "The request body must be a JSON object.")
+        stamp = now()
+        present = [p for p in session["participants"] if p["left_at"] is None]
+        if action == "end":
+            if session["active"]:
+                session.update(active=False, ended_at=stamp, updated_at=stamp)
+                for participant in present:
+                    participant.update(left_at=stamp, updated_at=stamp)
+            return ApiAnswer(200, {"data": {"result": "ok"}})
+        targets = body.get("participants", "all")
+        exclude = body.get("exclude") or []
+        if targets != "all" and not (isinstance(targets, list) and all(isinstance(t, str) and UUID_RE.match(t) for t in targets)):
+            return error(422, "10015", "Bad Request", "participants must be \"all\" or a list of participant ids",
+                         "participants")
+        if not (isinstance(exclude, list) and all(isinstance(t, str) and UUID_RE.match(t) for t in exclude)):
+            return error(422, "10015", "Bad Request", "exclude must be a list of participant ids", "exclude")
+        chosen = [p for p in present if (targets == "all" or p["id"] in targets) and p["id"] not in exclude]
+        for participant in chosen:
+            if action == "kick":
+                participant.update(left_at=stamp, updated_at=stamp)
+            else:
+                participant["muted"] = action == "mute"
+        if action == "kick" and chosen:
+            session["updated_at"] = stamp
+        return ApiAnswer(200, {"data": {"result": "ok"}})
+
+
+def parse_windows(query, names):
+    """filter[date_created_at][gte]=2026-11-01 -> [(field, op, date)]; ValueError for a bad date."""
+    windows = []
+    for key, value in query:
+        match = re.match(r"^filter\[(\w+)\]\[(eq|gte|lte)\]$", key)
+        if match and match.group(1) in names:
+            day = parse_day(value)
+            if day is None:
+                raise ValueError("%s must be a date (YYYY-MM-DD)" % key, key)
+            windows.append((names[match.group(1)], match.group(2), day))
+    return windows
+
+
+def in_windows(item, windows):
+    for field, op, day in windows:
+        stamp = item.get(field)
+        if stamp is None:
+            return False
+        value = stamp.date()
+        if (op == "eq" and value != day) or (op == "gte" and value < day) or (op == "lte" and value > day):
+            return False
+    return True
+
+
+def paginate(items, params, render):
+    try:
+        number = int(params.get("page[number]", "1"))
+        size = int(params.get("page[size]", "20"))
+    except ValueError:
+        return error(400, "10015", "Bad Request", "page[number] and page[size] must be integers", "page")
+    if number < 1:
+        return error(400, "10015", "Bad Request", "page[number] must be 1 or more", "page[number]")
+    if not 1 <= size <= 250:
+        return error(400, "10015", "Bad Request", "page[size] must be between 1 and 250", "page[size]")
+    total = len(items)
+    pages = max(1, (total + size - 1) // size)
+    chunk = items[(number - 1) * size:number * size]
+    return ApiAnswer(200, {"data": [render(i) for i in chunk],
+                           "meta": {"page_number": number, "page_size": size, "total_pages": pages, "total_results": total}})
