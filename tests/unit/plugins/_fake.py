@@ -101,3 +101,15 @@ def fake_api():
     api.thread.start()
     yield api
     api.stop()
+
+
+def run_module(main, args, check_mode=False, capsys=None):
+    """Run a module's main() with these arguments; return (failed, result dict)."""
+    from ansible.module_utils.testing import patch_module_args  # pylint: disable=import-outside-toplevel
+    if check_mode:
+        args = dict(args, _ansible_check_mode=True)
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as exited:
+            main()
+    result = json.loads(capsys.readouterr().out)
+    return exited.value.code != 0, result

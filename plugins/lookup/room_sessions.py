@@ -1,0 +1,79 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: room_sessions
+short_description: Telnyx Video room sessions, for loops and templates
+version_added: 0.1.0
+description:
+  - Returns every room session matching the filters, all pages gathered, as a list of dictionaries with the API's
+    field names (see M(commsops.sessions.room_session_info)).
+  - Use C(query()) (or C(lookup(..., wantlist=true))) so the result stays a list.
+  - Takes keyword arguments only. The connection options also come from variables or the environment.
+author:
+  - commsops maintainers (@commsops)
+extends_documentation_fragment:
+  - commsops.sessions.telnyx
+  - commsops.sessions.telnyx.plugins
+options:
+  room_id:
+    description: Only sessions of this room (a room UUID), or of any of these rooms.
+    type: list
+    elements: str
+  active:
+    description: Only active (V(true)) or only ended (V(false)) sessions.
+    type: bool
+  created_at:
+    description:
+      - Time window on the session's creation, a dictionary with any of C(eq), C(gte), C(lte). Bounds are dates,
+        ISO 8601 timestamps in any zone, or V(now-2h)-style moments; instants are matched exactly.
+    type: dict
+  updated_at:
+    description: Time window on the session's last update.
+    type: dict
+  ended_at:
+    description: Time window on the session's end.
+    type: dict
+  include_participants:
+    description: Include each session's participants.
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: Count the live sessions
+  ansible.builtin.debug:
+    msg: "{{ query('commsops.sessions.room_sessions', active=true) | length }} live sessions"
+
+- name: Rooms with a session older than four hours
+  ansible.builtin.debug:
+    msg: "{{ query('commsops.sessions.room_sessions', active=true, created_at={'lte': 'now-4h'}) | map(attribute='room_id') | unique }}"
+"""
+
+RETURN = r"""
+_raw:
+  description: The sessions, each with C(id), C(room_id), C(active), C(created_at), C(updated_at), C(ended_at), C(record_type).
+  type: list
+  elements: dict
+"""
+
+from ansible_collections.commsops.sessions.plugins.module_utils.options import telnyx_client
+from ansible_collections.commsops.sessions.plugins.module_utils.room_sessions import Selection, select_sessions
+from ansible_collections.commsops.sessions.plugins.plugin_utils.lookup import SessionsLookupBase
+
+FILTERS = ("room_id", "active", "created_at", "updated_at", "ended_at")
+
+
+class LookupModule(SessionsLookupBase):
+    def run(self, terms, variables=None, **kwargs):
+        def fetch(client):
+            selection = Selection(dict((f, self.get_option(f)) for f in FILTERS))
+            return select_sessions(client, selection, self.get_option("include_participants"))
+
+        return self.run_with(terms, variables, kwargs, telnyx_client, fetch)

@@ -1,0 +1,141 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Selecting Telnyx room sessions and planning actions on them: PRIVATE to commsops.sessions.
+
+One piece of code for the info module, the action module's `select` and the lookup. A plan is
+plain data (what would happen to each session) before anything is sent, so check mode shows
+exactly what a real run does.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import run_bulk
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
+from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import TimeWindow
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_uuid_list
+
+SESSION_WINDOWS = ("created_at", "updated_at", "ended_at")
+PARTICIPANT_WINDOWS = ("joined_at", "updated_at", "left_at")
+SELECT_KEYS = ("room_id", "active", "exclude_room_ids") + SESSION_WINDOWS
+PAST = {"end": "ended", "kick": "kicked", "mute": "muted", "unmute": "unmuted"}
+
+
+def _bool(value, option):
+    if isinstance(value, bool):
+        return value
+    text = str(value).lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0"):
+        return False
+    raise InvalidInput("%s must be true or false, got %r" % (option, value))
+
+
+class Selection:
+    """Which sessions: room(s), active, time windows. Server filters where the API has them,
+    the exact match on the client."""
+
+    def __init__(self, spec, prefix=""):
+        spec = dict((k, v) for k, v in (spec or {}).items() if v is not None)
+        unknown = sorted(set(spec) - set(SELECT_KEYS))
+        if unknown:
+            raise InvalidInput("%s has unknown key(s) %s; use %s" % (
+                prefix.rstrip(".") or "select", ", ".join(unknown), ", ".join(SELECT_KEYS)))
+        rooms = spec.get("room_id")
+        if isinstance(rooms, str):
+            rooms = [rooms]
+        self.room_ids = check_uuid_list(rooms, prefix + "room_id") if rooms else []
+        self.exclude_room_ids = set(check_uuid_list(spec.get("exclude_room_ids") or [], prefix + "exclude_room_ids"))
+        self.active = _bool(spec["active"], prefix + "active") if "active" in spec else None
+        self.windows = [TimeWindow(f, spec[f], prefix + f) for f in SESSION_WINDOWS if f in spec]
+
+    def server_filters(self):
+        filters = dict((w.field, w.server_dates()) for w in self.windows)
+        if self.active is not None:
+            filters["active"] = self.active
+        if len(self.room_ids) == 1:
+            filters["room_id"] = self.room_ids[0]
+        return filters
+
+    def matches(self, session):
+        if self.room_ids and session.get("room_id") not in self.room_ids:
+            return False
+        if session.get("room_id") in self.exclude_room_ids:
+            return False
+        if self.active is not None and bool(session.get("active")) != self.active:
+            return False
+        return all(w.matches(session.get(w.field)) for w in self.windows)
+
+
+def select_sessions(client, selection, include_participants=False):
+    """Every session the selection matches, all pages."""
+    sessions = client.list_sessions(selection.server_filters(), include_participants=include_participants)
+    return [s for s in sessions if selection.matches(s)]
+
+
+def participant_windows(spec, prefix=""):
+    return [TimeWindow(f, spec[f], prefix + f) for f in PARTICIPANT_WINDOWS if spec.get(f) is not None]
+
+
+def select_participants(client, room_session_id, windows, context=None, present=None):
+    filters = dict((w.field, w.server_dates()) for w in windows)
+    if context is not None:
+        filters["context"] = context
+    participants = client.list_participants(room_session_id, filters)
+    return [p for p in participants
+            if all(w.matches(p.get(w.field)) for w in windows)
+            and (present is None or (p.get("left_at") is None) == present)]
+
+
+def plan_action(session, action, participants=None, exclude=None):
+    """What the action would do to one session, as data."""
+    entry = dict(room_session_id=session.get("id"), room_id=session.get("room_id"), created_at=session.get("created_at"),
+                 action=action, changed=False, skipped=False, failed=False, participants=[])
+    present = [p.get("id") for p in session.get("participants") or [] if p.get("left_at") is None]
+    if action == "end":
+        if not session.get("active"):
+            return dict(entry, skipped=True, reason="already ended")
+        return dict(entry, changed=True, participants=present, reason="ends the session (%d present)" % len(present))
+    if not session.get("active"):
+        return dict(entry, skipped=True, reason="session has ended")
+    excluded = set(exclude or [])
+    wanted = present if participants in (None, "all") else [p for p in present if p in participants]
+    targets = [p for p in wanted if p not in excluded]
+    if not targets:
+        return dict(entry, skipped=True, reason="no targeted participant is present")
+    return dict(entry, changed=True, participants=targets, reason="%d participant(s)" % len(targets))
+
+
+def fetch_sessions(client, ids, include_participants, concurrency):
+    """Sessions by id, concurrently. Unknown ids come back as failed entries, not exceptions."""
+    def fetch(room_session_id):
+        try:
+            return dict(session=client.get_session(room_session_id, include_participants), changed=False)
+        except ApiError as exc:
+            if exc.status == 404:
+                return dict(changed=False, failed=True, room_session_id=room_session_id,
+                            error="room session not found (%s)" % exc, status=404, error_code=exc.code)
+            raise
+
+    outcomes = run_bulk(ids, fetch, concurrency)
+    for room_session_id, outcome in zip(ids, outcomes):
+        outcome.setdefault("room_session_id", room_session_id)
+    return outcomes
+
+
+def carry_out(client, plans, participants, exclude, concurrency):
+    """Send the planned actions; return the plans with what happened."""
+    def act(entry):
+        if not entry.get("changed"):
+            return entry
+        targets = "all" if participants in (None, "all") else entry["participants"]
+        client.act(entry["room_session_id"], entry["action"], targets, exclude if targets == "all" else None)
+        return dict(entry, reason="%s: %s" % (PAST[entry["action"]], entry["reason"]))
+
+    outcomes = run_bulk(plans, act, concurrency)
+    return [dict(plan, **outcome) if outcome.get("failed") else outcome for plan, outcome in zip(plans, outcomes)]

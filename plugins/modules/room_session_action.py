@@ -1,0 +1,252 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: room_session_action
+short_description: End Telnyx Video room sessions, or kick, mute or unmute their participants, in bulk
+version_added: 0.1.0
+description:
+  - Acts on one session, a list of sessions, or every session a selection matches, in one task.
+  - Sessions are worked on in parallel (O(concurrency)) over one keep-alive connection pool. When the API answers
+    429, every worker waits as long as it says, so a large batch slows down instead of failing.
+  - It first plans what to do to each session, from the listing (or one view per session given by id), then acts
+    only where there is something to do. In check mode it sends no action at all and returns the plan.
+  - When some sessions fail, the others are still done, and the task fails with a message that counts and names
+    the failures; RV(results) says what happened to each session.
+author:
+  - commsops maintainers (@commsops)
+extends_documentation_fragment:
+  - commsops.sessions.telnyx
+  - commsops.sessions.attributes
+  - commsops.sessions.attributes.actiongroup_telnyx
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads the sessions and reports what would be done; sends no action.
+  diff_mode:
+    support: none
+  idempotent:
+    support: partial
+    details:
+      - V(end) skips sessions that are already ended, and V(kick) acts only where a targeted participant is still present,
+        so a second run reports no change.
+      - The API does not show whether a participant is muted, so V(mute) and V(unmute) act wherever a targeted
+        participant is present and always report a change.
+options:
+  action:
+    description:
+      - V(end) ends the session, which also removes everyone still in it.
+      - V(kick) removes participants, V(mute) and V(unmute) mute or unmute them; the session goes on.
+    type: str
+    required: true
+    choices: [end, kick, mute, unmute]
+  room_session_id:
+    description: One session, by UUID. Give exactly one of O(room_session_id), O(room_session_ids) and O(select).
+    type: str
+  room_session_ids:
+    description: Sessions by UUID. Each is viewed first, to skip what needs nothing; an unknown id fails that entry only.
+    type: list
+    elements: str
+  select:
+    description:
+      - The sessions to act on, chosen by filters, all pages. Keys are those of M(commsops.sessions.room_session_info)
+        (C(room_id) (one UUID or a list), C(active), C(created_at), C(updated_at), C(ended_at)) plus C(exclude_room_ids).
+      - 'For example: C({active: true, created_at: {lte: now-4h}}).'
+    type: dict
+  participants:
+    description:
+      - For V(kick), V(mute) and V(unmute), the participants to act on, by UUID. When not set, every participant
+        present is targeted ("all").
+      - Has no meaning for V(end).
+    type: list
+    elements: str
+  exclude:
+    description: For V(kick), V(mute) and V(unmute), participants (UUIDs) never to act on.
+    type: list
+    elements: str
+  concurrency:
+    description: How many sessions are worked on at once, between 1 and 32.
+    type: int
+    default: 8
+  max_sessions:
+    description:
+      - Safety limit. When more sessions would be acted on than this, the task fails before changing anything and
+        says how many matched.
+    type: int
+"""
+
+EXAMPLES = r"""
+- name: End every session that has been running for more than 4 hours
+  commsops.sessions.room_session_action:
+    action: end
+    select:
+      active: true
+      created_at:
+        lte: now-4h
+    max_sessions: 500
+
+- name: Mute everyone but the host in one session
+  commsops.sessions.room_session_action:
+    action: mute
+    room_session_id: 0ccc7b54-4df3-4bca-a65a-3da1ecc777f0
+    exclude:
+      - 11111111-2222-4333-8444-555555555555
+
+- name: Kick two participants
+  commsops.sessions.room_session_action:
+    action: kick
+    room_session_id: 0ccc7b54-4df3-4bca-a65a-3da1ecc777f0
+    participants:
+      - 11111111-2222-4333-8444-555555555555
+      - 22222222-3333-4444-8555-666666666666
+"""
+
+RETURN = r"""
+results:
+  description: One entry per session, in the order they were given or listed.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    room_session_id:
+      description: The session's UUID.
+      type: str
+      sample: 0ccc7b54-4df3-4bca-a65a-3da1ecc777f0
+    room_id:
+      description: The session's room.
+      type: str
+      sample: 7b61621f-62e0-4aad-ab11-9fd19e272e73
+    created_at:
+      description: When the session started.
+      type: str
+      sample: "2026-11-20T10:15:30.123456Z"
+    action:
+      description: The action.
+      type: str
+      sample: end
+    changed:
+      description: Whether the action was done (or, in check mode, would be).
+      type: bool
+    skipped:
+      description: Whether there was nothing to do.
+      type: bool
+    failed:
+      description: Whether the action failed for this session.
+      type: bool
+    reason:
+      description: What was done, or why it was skipped.
+      type: str
+      sample: "ended: ends the session (2 present)"
+    participants:
+      description: The participants acted on (for V(end), those present when it ended).
+      type: list
+      elements: str
+    error:
+      description: The error, with the vendor's code, when this session failed.
+      type: str
+      returned: when failed
+counts:
+  description: How many sessions were handled, and how.
+  returned: always
+  type: dict
+  contains:
+    total:
+      description: Sessions selected or given.
+      type: int
+    changed:
+      description: Sessions acted on (or that would be, in check mode).
+      type: int
+    skipped:
+      description: Sessions with nothing to do.
+      type: int
+    failed:
+      description: Sessions that failed.
+      type: int
+  sample: {"total": 3, "changed": 2, "skipped": 1, "failed": 0}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import bounded_concurrency, summarize
+from ansible_collections.commsops.sessions.plugins.module_utils.options import (
+    module_client, reported_errors, telnyx_argument_spec, telnyx_client)
+from ansible_collections.commsops.sessions.plugins.module_utils.room_sessions import (
+    Selection, carry_out, fetch_sessions, plan_action, select_sessions)
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_uuid, check_uuid_list
+
+SELECTORS = ("room_session_id", "room_session_ids", "select")
+
+
+def targets(params):
+    """participants and exclude, checked before any request."""
+    if params["action"] == "end":
+        for option in ("participants", "exclude"):
+            if params[option]:
+                raise InvalidInput("%s has no meaning for action=end: ending a session removes everyone" % option)
+        return None, None
+    participants = params["participants"]
+    if participants in (None, ["all"]):
+        participants = "all"
+    else:
+        participants = check_uuid_list(participants, "participants")
+    return participants, check_uuid_list(params["exclude"] or [], "exclude")
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=telnyx_argument_spec(
+            action=dict(type="str", required=True, choices=["end", "kick", "mute", "unmute"]),
+            room_session_id=dict(type="str"),
+            room_session_ids=dict(type="list", elements="str"),
+            select=dict(type="dict"),
+            participants=dict(type="list", elements="str"),
+            exclude=dict(type="list", elements="str"),
+            concurrency=dict(type="int", default=8),
+            max_sessions=dict(type="int"),
+        ),
+        mutually_exclusive=[SELECTORS],
+        required_one_of=[SELECTORS],
+        supports_check_mode=True,
+    )
+    params, action = module.params, module.params["action"]
+    with reported_errors(module):
+        participants, exclude = targets(params)
+        concurrency = bounded_concurrency(params["concurrency"])
+        selection = Selection(params["select"], "select.") if params["select"] is not None else None
+        if params["room_session_id"]:
+            ids = [check_uuid(params["room_session_id"], "room_session_id")]
+        else:
+            ids = check_uuid_list(params["room_session_ids"], "room_session_ids") if params["room_session_ids"] else None
+        client = module_client(module, telnyx_client, pool_size=concurrency)
+
+        if selection:
+            found = [dict(session=s) for s in select_sessions(client, selection, include_participants=action != "end")]
+        else:
+            found = fetch_sessions(client, ids, action != "end", concurrency)
+        results = [plan_action(f["session"], action, participants, exclude) if "session" in f
+                   else dict(f, action=action, skipped=False) for f in found]
+
+        planned = sum(1 for r in results if r["changed"])
+        if params["max_sessions"] is not None and planned > params["max_sessions"]:
+            counts, _msg = summarize(results, "room_session_id")
+            module.fail_json(msg="%d sessions match, more than max_sessions (%d): nothing was changed" % (
+                planned, params["max_sessions"]), results=results, counts=counts)
+        if not module.check_mode:
+            results = carry_out(client, results, participants, exclude, concurrency)
+
+        counts, failures = summarize(results, "room_session_id")
+        if failures:
+            module.fail_json(msg=failures, changed=counts["changed"] > 0, results=results, counts=counts)
+        module.exit_json(changed=counts["changed"] > 0, results=results, counts=counts)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: room_session_info
+short_description: List Telnyx Video room sessions, or view one
+version_added: 0.1.0
+description:
+  - Returns one room session by O(room_session_id), or every session matching the filters, all pages gathered.
+  - Time windows (O(created_at), O(updated_at), O(ended_at)) take C(eq), C(gte) and C(lte) bounds. A bound is a date
+    (V(2026-11-01)), an ISO 8601 timestamp in any zone (V(2026-11-01T08:00:00+02:00)) or a moment relative to now
+    (V(now-2h), V(now-7d)). The API filters by date only, so the server narrows by date and the module then keeps
+    the sessions within the exact instant.
+author:
+  - commsops maintainers (@commsops)
+extends_documentation_fragment:
+  - commsops.sessions.telnyx
+  - commsops.sessions.attributes
+  - commsops.sessions.attributes.info_module
+  - commsops.sessions.attributes.actiongroup_telnyx
+options:
+  room_session_id:
+    description: The UUID of one room session. The filters cannot be used with it.
+    type: str
+  room_id:
+    description: Only sessions of this room (a room UUID), or of any of these rooms.
+    type: list
+    elements: str
+  active:
+    description: Only active (V(true)) or only ended (V(false)) sessions.
+    type: bool
+  created_at:
+    description: Time window on the session's creation, a dictionary with any of C(eq), C(gte), C(lte).
+    type: dict
+  updated_at:
+    description: Time window on the session's last update.
+    type: dict
+  ended_at:
+    description: Time window on the session's end. Active sessions have no end, so they never match it.
+    type: dict
+  include_participants:
+    description: Return each session's participants too (in the same requests).
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: Live sessions
+  commsops.sessions.room_session_info:
+    active: true
+  register: live
+
+- name: Sessions of one room created before 8:00 UTC on 1 November
+  commsops.sessions.room_session_info:
+    room_id: 7b61621f-62e0-4aad-ab11-9fd19e272e73
+    created_at:
+      lte: "2026-11-01T08:00:00Z"
+    include_participants: true
+
+- name: One session
+  commsops.sessions.room_session_info:
+    room_session_id: 0ccc7b54-4df3-4bca-a65a-3da1ecc777f0
+"""
+
+RETURN = r"""
+room_sessions:
+  description: The sessions, with the API's field names. One element when O(room_session_id) is given.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The session's UUID.
+      type: str
+      sample: 0ccc7b54-4df3-4bca-a65a-3da1ecc777f0
+    room_id:
+      description: The room's UUID.
+      type: str
+      sample: 7b61621f-62e0-4aad-ab11-9fd19e272e73
+    active:
+      description: Whether the session is still going on.
+      type: bool
+      sample: true
+    created_at:
+      description: When the session started (ISO 8601, UTC).
+      type: str
+      sample: "2026-11-20T10:15:30.123456Z"
+    updated_at:
+      description: When the session last changed.
+      type: str
+      sample: "2026-11-20T10:15:30.123456Z"
+    ended_at:
+      description: When the session ended; null while it is active.
+      type: str
+      sample: null
+    participants:
+      description: The participants (C(id), C(session_id), C(context), C(joined_at), C(left_at), C(updated_at)).
+      type: list
+      elements: dict
+      returned: when O(include_participants=true)
+    record_type:
+      description: Always C(room_session).
+      type: str
+      sample: room_session
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.commsops.sessions.plugins.module_utils.options import (
+    module_client, reported_errors, telnyx_argument_spec, telnyx_client)
+from ansible_collections.commsops.sessions.plugins.module_utils.room_sessions import Selection, select_sessions
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_uuid
+
+FILTERS = ("room_id", "active", "created_at", "updated_at", "ended_at")
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=telnyx_argument_spec(
+            room_session_id=dict(type="str"),
+            room_id=dict(type="list", elements="str"),
+            active=dict(type="bool"),
+            created_at=dict(type="dict"),
+            updated_at=dict(type="dict"),
+            ended_at=dict(type="dict"),
+            include_participants=dict(type="bool", default=False),
+        ),
+        mutually_exclusive=[("room_session_id", name) for name in FILTERS],
+        supports_check_mode=True,
+    )
+    params = module.params
+    with reported_errors(module):
+        if params["room_session_id"]:
+            room_session_id = check_uuid(params["room_session_id"], "room_session_id")
+            client = module_client(module, telnyx_client)
+            session = client.find_session(room_session_id, params["include_participants"])
+            module.exit_json(changed=False, room_sessions=[session] if session else [])
+        selection = Selection(dict((f, params[f]) for f in FILTERS))
+        client = module_client(module, telnyx_client)
+        module.exit_json(changed=False, room_sessions=select_sessions(client, selection, params["include_participants"]))
+
+
+if __name__ == "__main__":
+    main()
