@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: proxy_sessions
+short_description: Twilio Proxy sessions, for loops and templates
+version_added: 0.1.0
+description:
+  - Returns every session of a Proxy service matching the filters, all pages gathered, as a list of dictionaries
+    with the API's field names (see M(commsops.sessions.proxy_session_info)).
+  - Use C(query()) (or C(lookup(..., wantlist=true))) so the result stays a list.
+  - Takes keyword arguments only. The connection options also come from variables or the environment.
+author:
+  - commsops maintainers (@commsops)
+extends_documentation_fragment:
+  - commsops.sessions.twilio
+  - commsops.sessions.twilio.plugins
+options:
+  service_sid:
+    description: The Proxy service (C(KS) followed by 32 hexadecimal digits).
+    type: str
+    required: true
+  status:
+    description: Only sessions with this status, or any of these.
+    type: list
+    elements: str
+  date_created:
+    description: Time window on the creation, a dictionary with any of C(eq), C(gte), C(lte).
+    type: dict
+  date_updated:
+    description: Time window on the last change.
+    type: dict
+  date_last_interaction:
+    description: Time window on the last interaction.
+    type: dict
+  date_expiry:
+    description: Time window on the expiry.
+    type: dict
+  last_activity:
+    description: Time window on the last interaction, or the creation when there was none.
+    type: dict
+  include_participants:
+    description: Include each session's participants (one request per session).
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: Open and in-progress sessions
+  ansible.builtin.debug:
+    msg: "{{ query('commsops.sessions.proxy_sessions', service_sid='KS00000000000000000000000000000001', status=['open', 'in-progress']) | length }}"
+
+- name: Unique names of sessions idle for a week
+  ansible.builtin.debug:
+    msg: >-
+      {{ query('commsops.sessions.proxy_sessions', service_sid='KS00000000000000000000000000000001',
+               last_activity={'lte': 'now-7d'}) | map(attribute='unique_name') }}
+"""
+
+RETURN = r"""
+_raw:
+  description: The sessions, each with C(sid), C(unique_name), C(status), C(ttl), C(mode), the C(date_*) fields and more.
+  type: list
+  elements: dict
+"""
+
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import bounded_concurrency
+from ansible_collections.commsops.sessions.plugins.module_utils.options import twilio_client
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_sessions import (
+    WINDOWS, Selection, select_sessions, with_participants)
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_sid
+from ansible_collections.commsops.sessions.plugins.plugin_utils.lookup import SessionsLookupBase
+
+
+class LookupModule(SessionsLookupBase):
+    def run(self, terms, variables=None, **kwargs):
+        def fetch(client):
+            service_sid = check_sid(self.get_option("service_sid"), "KS", "service_sid")
+            selection = Selection(dict((f, self.get_option(f)) for f in ("status",) + WINDOWS))
+            sessions = select_sessions(client, [service_sid], selection)
+            if self.get_option("include_participants"):
+                sessions = with_participants(client, sessions, bounded_concurrency(8))
+            return sessions
+
+        return self.run_with(terms, variables, kwargs, twilio_client, fetch)

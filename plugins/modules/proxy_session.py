@@ -1,0 +1,282 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: proxy_session
+short_description: Declare one Twilio Proxy session
+version_added: 0.1.0
+description:
+  - Creates a Proxy session, converges an existing one (TTL, expiry, status, participants) or deletes it.
+  - The session is found by O(sid) or O(unique_name). Without either, O(state=present) creates a new session on
+    every run, which is not idempotent; give a O(unique_name) to make it so.
+  - O(mode) and O(unique_name) cannot change on an existing session. Asking for a different one fails and says how
+    to proceed; the module never deletes a session by itself.
+  - A session has at most two participants; asking for more fails before any request.
+author:
+  - commsops maintainers (@commsops)
+extends_documentation_fragment:
+  - commsops.sessions.twilio
+  - commsops.sessions.attributes
+  - commsops.sessions.attributes.actiongroup_twilio
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads the session and reports what would change; sends no create, update or delete.
+  diff_mode:
+    support: full
+    details:
+      - Shows the session's fields and its participants' identifiers before and after.
+  idempotent:
+    support: partial
+    details:
+      - Idempotent when the session is found by O(sid) or O(unique_name). Without either, each run creates a session.
+options:
+  service_sid:
+    description: The Proxy service (C(KS) followed by 32 hexadecimal digits).
+    type: str
+    required: true
+  sid:
+    description: The session's SID (C(KC) followed by 32 hexadecimal digits).
+    type: str
+  unique_name:
+    description:
+      - The session's unique name within the service, at most 191 characters. Used to find the session, and set
+        when it is created. Do not put personal data in it.
+    type: str
+  state:
+    description: V(present) creates or converges the session; V(absent) deletes it (already absent is no change).
+    type: str
+    choices: [present, absent]
+    default: present
+  status:
+    description:
+      - V(closed) closes the session. V(open) or V(in-progress) keeps it open, and re-opens a closed one (the API
+        re-opens with V(in-progress)). Open and in progress both mean "not closed" here, since interactions move a
+        session from one to the other.
+    type: str
+    choices: [open, in-progress, closed]
+  ttl:
+    description: Seconds the session lives after its last interaction (or its creation); 0 means no limit.
+    type: int
+  date_expiry:
+    description: When the session expires, as an ISO 8601 timestamp in any zone; compared and sent in UTC.
+    type: str
+  mode:
+    description: What the session carries. Set when it is created; cannot change later.
+    type: str
+    choices: [message-only, voice-only, voice-and-message]
+  participants:
+    description:
+      - The participants, matched by O(participants[].identifier). Missing ones are added; with
+        O(purge_participants=true) the ones not listed are removed. At most two.
+    type: list
+    elements: dict
+    suboptions:
+      identifier:
+        description: The participant's phone number or channel address, for example V(+15558675310).
+        type: str
+        required: true
+      friendly_name:
+        description: A name for the participant.
+        type: str
+      proxy_identifier:
+        description: The proxy number or channel address to use for this participant.
+        type: str
+      proxy_identifier_sid:
+        description: The SID (C(PN...)) of the proxy number to use.
+        type: str
+  purge_participants:
+    description: Remove participants not listed in O(participants).
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: A session for an order, with its two participants
+  commsops.sessions.proxy_session:
+    service_sid: KS00000000000000000000000000000001
+    unique_name: order-1234
+    ttl: 3600
+    mode: message-only
+    participants:
+      - identifier: "+15558675310"
+        friendly_name: Customer
+      - identifier: "+15558675311"
+        friendly_name: Courier
+  register: order
+
+- name: Close it
+  commsops.sessions.proxy_session:
+    service_sid: KS00000000000000000000000000000001
+    unique_name: order-1234
+    status: closed
+
+- name: Delete it
+  commsops.sessions.proxy_session:
+    service_sid: KS00000000000000000000000000000001
+    unique_name: order-1234
+    state: absent
+"""
+
+RETURN = r"""
+session:
+  description: The session as the API describes it, with C(participants) as a list; null when absent.
+  returned: always
+  type: dict
+  contains:
+    sid:
+      description: The session's SID.
+      type: str
+      sample: KC0123456789abcdef0123456789abcdef
+    service_sid:
+      description: The Proxy service.
+      type: str
+    account_sid:
+      description: The account.
+      type: str
+    unique_name:
+      description: The unique name.
+      type: str
+      sample: order-1234
+    status:
+      description: V(open), V(in-progress), V(closed), V(failed) or V(unknown).
+      type: str
+      sample: open
+    ttl:
+      description: Seconds the session lives after its last interaction.
+      type: int
+      sample: 3600
+    mode:
+      description: What the session carries.
+      type: str
+      sample: message-only
+    date_expiry:
+      description: When the session expires (UTC).
+      type: str
+    date_created:
+      description: When it was created.
+      type: str
+    date_updated:
+      description: When it last changed.
+      type: str
+    date_started:
+      description: When it started.
+      type: str
+    date_ended:
+      description: When it was closed.
+      type: str
+    date_last_interaction:
+      description: When the last message or call went through it.
+      type: str
+    closed_reason:
+      description: Why it was closed.
+      type: str
+    url:
+      description: The session's API URL.
+      type: str
+    links:
+      description: URLs of its interactions and participants.
+      type: dict
+    participants:
+      description: The participants (C(sid), C(identifier), C(friendly_name), C(proxy_identifier), ...).
+      type: list
+      elements: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.commsops.sessions.plugins.module_utils.options import (
+    module_client, reported_errors, twilio_argument_spec, twilio_client)
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_sessions import (
+    apply_plan, desired_state, expected_after, plan_is_empty, plan_present, summary)
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_sid, check_unique_name
+
+PARTICIPANT = dict(identifier=dict(type="str", required=True), friendly_name=dict(type="str"),
+                   proxy_identifier=dict(type="str"), proxy_identifier_sid=dict(type="str"))
+
+
+def find(client, service_sid, sid, unique_name):
+    """The declared session, or None; sid and unique_name must not point at two different sessions."""
+    if not sid:
+        return client.find_session(service_sid, unique_name=unique_name) if unique_name else None
+    current = client.find_session(service_sid, sid=sid)
+    if unique_name and (current is None or current.get("unique_name") != unique_name):
+        other = client.find_session(service_sid, unique_name=unique_name)
+        if other is not None and other["sid"] != sid:
+            raise InvalidInput("sid and unique_name point at different sessions (%s is %s)" % (unique_name, other["sid"]))
+    if current is None and sid:
+        raise InvalidInput("sid: no session %s in service %s; a session cannot be created with a chosen SID "
+                           "(give unique_name instead)" % (sid, service_sid))
+    return current
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=twilio_argument_spec(
+            service_sid=dict(type="str", required=True),
+            sid=dict(type="str"),
+            unique_name=dict(type="str"),
+            state=dict(type="str", default="present", choices=["present", "absent"]),
+            status=dict(type="str", choices=["open", "in-progress", "closed"]),
+            ttl=dict(type="int"),
+            date_expiry=dict(type="str"),
+            mode=dict(type="str", choices=["message-only", "voice-only", "voice-and-message"]),
+            participants=dict(type="list", elements="dict", options=PARTICIPANT),
+            purge_participants=dict(type="bool", default=False),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    with reported_errors(module):
+        service_sid = check_sid(params["service_sid"], "KS", "service_sid")
+        sid = check_sid(params["sid"], "KC", "sid") if params["sid"] else None
+        unique_name = check_unique_name(params["unique_name"]) if params["unique_name"] is not None else None
+        want = desired_state(params)
+        participants = params["participants"]
+        for participant in participants or []:
+            if participant.get("proxy_identifier_sid"):
+                check_sid(participant["proxy_identifier_sid"], "PN", "participants.proxy_identifier_sid")
+        if params["state"] == "absent" and params["participants"]:
+            raise InvalidInput("participants has no meaning with state=absent")
+        client = module_client(module, twilio_client)
+        current = find(client, service_sid, sid, unique_name)
+        before_participants = client.list_participants(service_sid, current["sid"]) if current else []
+        before = summary(current, before_participants)
+
+        if params["state"] == "absent":
+            if current and not module.check_mode:
+                client.delete_session(service_sid, current["sid"])
+            module.exit_json(changed=current is not None, session=None, diff=dict(before=before, after={}))
+
+        if current is None:
+            created = dict(want, unique_name=unique_name)
+            after = summary(created, participants)
+            if module.check_mode:
+                module.exit_json(changed=True, session=None, diff=dict(before={}, after=after))
+            session = client.create_session(service_sid, unique_name, want.get("date_expiry"), want.get("ttl"),
+                                            want.get("mode"), want.get("status"), participants)
+            session["participants"] = client.list_participants(service_sid, session["sid"]) if participants else []
+            module.exit_json(changed=True, session=session, diff=dict(before={}, after=summary(session, session["participants"])))
+
+        plan = plan_present(current, before_participants, want, unique_name, participants, params["purge_participants"])
+        if plan_is_empty(plan):
+            module.exit_json(changed=False, session=dict(current, participants=before_participants),
+                             diff=dict(before=before, after=before))
+        after, after_participants = expected_after(current, before_participants, plan)
+        if not module.check_mode:
+            after = apply_plan(client, service_sid, current, plan)
+            after_participants = client.list_participants(service_sid, current["sid"])
+        module.exit_json(changed=True, session=dict(after, participants=after_participants),
+                         diff=dict(before=before, after=summary(after, after_participants)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: proxy_session_action
+short_description: Close or delete Twilio Proxy sessions in bulk
+version_added: 0.1.0
+description:
+  - Closes or deletes a list of sessions, or every session a selection matches, across one or several services,
+    in one task.
+  - Sessions are worked on in parallel (O(concurrency)) over one keep-alive connection pool. When the API answers
+    429, every worker waits, so a large batch slows down instead of failing.
+  - When some sessions fail, the others are still done, and the task fails with a message that counts and names
+    the failures; RV(results) says what happened to each session.
+author:
+  - commsops maintainers (@commsops)
+extends_documentation_fragment:
+  - commsops.sessions.twilio
+  - commsops.sessions.attributes
+  - commsops.sessions.attributes.actiongroup_twilio
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads the sessions and reports what would be done; sends no update or delete.
+  diff_mode:
+    support: none
+  idempotent:
+    support: full
+    details:
+      - Closing a closed session, or deleting a session that is gone, is no change.
+options:
+  action:
+    description: V(close) sets the status to closed; V(delete) removes the session and its participants.
+    type: str
+    required: true
+    choices: [close, delete]
+  service_sid:
+    description: The Proxy service (C(KS...)). Give it, or O(service_sids) with O(select).
+    type: str
+  service_sids:
+    description: Several Proxy services; only with O(select).
+    type: list
+    elements: str
+  sids:
+    description:
+      - Sessions by SID (C(KC...)), in O(service_sid).
+      - For V(close) each is fetched first, to skip closed ones; for V(delete) a session already gone is skipped.
+    type: list
+    elements: str
+  select:
+    description:
+      - The sessions to act on, chosen by the filters of M(commsops.sessions.proxy_session_info) (C(status) (one or a
+        list), C(date_created), C(date_updated), C(date_last_interaction), C(date_expiry), C(last_activity)).
+      - 'For example: C({status: [open, in-progress], last_activity: {lte: now-1d}}).'
+    type: dict
+  concurrency:
+    description: How many sessions are worked on at once, between 1 and 32.
+    type: int
+    default: 8
+  max_sessions:
+    description: Safety limit. When more sessions would be acted on than this, the task fails before changing anything.
+    type: int
+"""
+
+EXAMPLES = r"""
+- name: Close sessions idle for a day
+  commsops.sessions.proxy_session_action:
+    action: close
+    service_sid: KS00000000000000000000000000000001
+    select:
+      status: [open, in-progress]
+      last_activity:
+        lte: now-1d
+    max_sessions: 1000
+
+- name: Delete closed sessions a week old, in two services
+  commsops.sessions.proxy_session_action:
+    action: delete
+    service_sids:
+      - KS00000000000000000000000000000001
+      - KS00000000000000000000000000000002
+    select:
+      status: closed
+      date_updated:
+        lte: now-7d
+"""
+
+RETURN = r"""
+results:
+  description: One entry per session.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    sid:
+      description: The session's SID.
+      type: str
+    service_sid:
+      description: Its service.
+      type: str
+    unique_name:
+      description: Its unique name (when known).
+      type: str
+    status:
+      description: Its status before the action (when known).
+      type: str
+    date_created:
+      description: When it was created (when known).
+      type: str
+    date_last_interaction:
+      description: Its last interaction (when known).
+      type: str
+    action:
+      description: The action.
+      type: str
+    changed:
+      description: Whether the action was done (or would be, in check mode).
+      type: bool
+    skipped:
+      description: Whether there was nothing to do.
+      type: bool
+    failed:
+      description: Whether the action failed for this session.
+      type: bool
+    reason:
+      description: What was done, or why it was skipped.
+      type: str
+    error:
+      description: The error, with the vendor's code.
+      type: str
+      returned: when failed
+counts:
+  description: Sessions handled (C(total)), C(changed), C(skipped) and C(failed).
+  returned: always
+  type: dict
+  sample: {"total": 3, "changed": 2, "skipped": 1, "failed": 0}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import bounded_concurrency, run_bulk, summarize
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
+from ansible_collections.commsops.sessions.plugins.module_utils.options import (
+    module_client, reported_errors, twilio_argument_spec, twilio_client)
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_sessions import (
+    Selection, carry_out, plan_action, select_sessions)
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_sid, check_sid_list
+
+
+def given_sessions(client, service_sid, sids, action, check_mode, concurrency):
+    """Sessions given by SID. A delete needs no read (a gone session answers 404, skipped); the rest are fetched."""
+    if action == "delete" and not check_mode:
+        return [dict(sid=sid, service_sid=service_sid) for sid in sids]
+
+    def fetch(sid):
+        try:
+            found = client.find_session(service_sid, sid=sid)
+        except ApiError as exc:
+            return dict(sid=sid, service_sid=service_sid, failed=True, error=str(exc))
+        return found or dict(sid=sid, service_sid=service_sid, missing=True)
+
+    return run_bulk(sids, fetch, concurrency)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=twilio_argument_spec(
+            action=dict(type="str", required=True, choices=["close", "delete"]),
+            service_sid=dict(type="str"),
+            service_sids=dict(type="list", elements="str"),
+            sids=dict(type="list", elements="str"),
+            select=dict(type="dict"),
+            concurrency=dict(type="int", default=8),
+            max_sessions=dict(type="int"),
+        ),
+        mutually_exclusive=[("sids", "select"), ("service_sid", "service_sids"), ("sids", "service_sids")],
+        required_one_of=[("sids", "select"), ("service_sid", "service_sids")],
+        supports_check_mode=True,
+    )
+    params, action = module.params, module.params["action"]
+    with reported_errors(module):
+        services = [check_sid(params["service_sid"], "KS", "service_sid")] if params["service_sid"] else \
+            check_sid_list(params["service_sids"], "KS", "service_sids")
+        sids = check_sid_list(params["sids"], "KC", "sids") if params["sids"] else None
+        selection = Selection(params["select"], "select.") if params["select"] is not None else None
+        concurrency = bounded_concurrency(params["concurrency"])
+        client = module_client(module, twilio_client, pool_size=concurrency)
+
+        if selection:
+            sessions = select_sessions(client, services, selection)
+        else:
+            sessions = given_sessions(client, services[0], sids, action, module.check_mode, concurrency)
+        results = []
+        for session in sessions:
+            if session.get("failed"):
+                results.append(dict(session, action=action, changed=False, skipped=False))
+            elif session.get("missing"):
+                gone = dict(sid=session["sid"], service_sid=session["service_sid"], action=action, changed=False, failed=False)
+                results.append(dict(gone, skipped=True, reason="already gone") if action == "delete" else
+                               dict(gone, skipped=False, failed=True, error="no session %s in service %s" % (
+                                   session["sid"], session["service_sid"])))
+            else:
+                results.append(plan_action(session, action))
+
+        planned = sum(1 for r in results if r["changed"])
+        if params["max_sessions"] is not None and planned > params["max_sessions"]:
+            counts, _msg = summarize(results, "sid")
+            module.fail_json(msg="%d sessions match, more than max_sessions (%d): nothing was changed" % (
+                planned, params["max_sessions"]), results=results, counts=counts)
+        if not module.check_mode:
+            results = carry_out(client, results, concurrency)
+
+        counts, failures = summarize(results, "sid")
+        if failures:
+            module.fail_json(msg=failures, changed=counts["changed"] > 0, results=results, counts=counts)
+        module.exit_json(changed=counts["changed"] > 0, results=results, counts=counts)
+
+
+if __name__ == "__main__":
+    main()

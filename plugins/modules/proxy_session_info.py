@@ -1,0 +1,148 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: proxy_session_info
+short_description: List Twilio Proxy sessions, or fetch one
+version_added: 0.1.0
+description:
+  - Returns one session by O(sid) or O(unique_name), or every session of the service (all pages, 1000 a page)
+    matching the filters.
+  - The API lists sessions without filters, so O(status) and the time windows are applied by the module.
+  - Time windows take C(eq), C(gte) and C(lte) bounds, each a date, an ISO 8601 timestamp in any zone, or a
+    V(now-2h)-style moment.
+author:
+  - commsops maintainers (@commsops)
+extends_documentation_fragment:
+  - commsops.sessions.twilio
+  - commsops.sessions.attributes
+  - commsops.sessions.attributes.info_module
+  - commsops.sessions.attributes.actiongroup_twilio
+options:
+  service_sid:
+    description: The Proxy service (C(KS) followed by 32 hexadecimal digits).
+    type: str
+    required: true
+  sid:
+    description: One session by SID. The filters cannot be used with it.
+    type: str
+  unique_name:
+    description: One session by unique name. The filters cannot be used with it.
+    type: str
+  status:
+    description: Only sessions with this status, or any of these.
+    type: list
+    elements: str
+    choices: [open, in-progress, closed, failed, unknown]
+  date_created:
+    description: Time window on the session's creation, a dictionary with any of C(eq), C(gte), C(lte).
+    type: dict
+  date_updated:
+    description: Time window on the session's last change.
+    type: dict
+  date_last_interaction:
+    description: Time window on the session's last interaction. Sessions without one never match it.
+    type: dict
+  date_expiry:
+    description: Time window on the session's expiry. Sessions without one never match it.
+    type: dict
+  last_activity:
+    description: Time window on the last interaction, or the creation when there was none.
+    type: dict
+  include_participants:
+    description: Return each session's participants too (one request per session, made in parallel).
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: Sessions still open or in progress
+  commsops.sessions.proxy_session_info:
+    service_sid: KS00000000000000000000000000000001
+    status: [open, in-progress]
+  register: live
+
+- name: Sessions without an interaction for a day
+  commsops.sessions.proxy_session_info:
+    service_sid: KS00000000000000000000000000000001
+    last_activity:
+      lte: now-1d
+
+- name: One session, with its participants
+  commsops.sessions.proxy_session_info:
+    service_sid: KS00000000000000000000000000000001
+    unique_name: order-1234
+    include_participants: true
+"""
+
+RETURN = r"""
+proxy_sessions:
+  description:
+    - The sessions as the API describes them (see RV(commsops.sessions.proxy_session#module:session) for the fields).
+    - With O(include_participants), each has C(participants) as a list.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - sid: KC0123456789abcdef0123456789abcdef
+      unique_name: order-1234
+      status: open
+      ttl: 3600
+      mode: message-only
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import bounded_concurrency
+from ansible_collections.commsops.sessions.plugins.module_utils.options import (
+    module_client, reported_errors, twilio_argument_spec, twilio_client)
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_sessions import (
+    WINDOWS, Selection, select_sessions, with_participants)
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_sid, check_unique_name
+
+FILTERS = ("status",) + WINDOWS
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=twilio_argument_spec(
+            service_sid=dict(type="str", required=True),
+            sid=dict(type="str"),
+            unique_name=dict(type="str"),
+            status=dict(type="list", elements="str", choices=["open", "in-progress", "closed", "failed", "unknown"]),
+            date_created=dict(type="dict"),
+            date_updated=dict(type="dict"),
+            date_last_interaction=dict(type="dict"),
+            date_expiry=dict(type="dict"),
+            last_activity=dict(type="dict"),
+            include_participants=dict(type="bool", default=False),
+        ),
+        mutually_exclusive=[("sid", "unique_name")] + [(one, f) for one in ("sid", "unique_name") for f in FILTERS],
+        supports_check_mode=True,
+    )
+    params = module.params
+    with reported_errors(module):
+        service_sid = check_sid(params["service_sid"], "KS", "service_sid")
+        sid = check_sid(params["sid"], "KC", "sid") if params["sid"] else None
+        unique_name = check_unique_name(params["unique_name"]) if params["unique_name"] is not None else None
+        selection = Selection(dict((f, params[f]) for f in FILTERS))
+        client = module_client(module, twilio_client)
+        if sid or unique_name:
+            found = client.find_session(service_sid, sid=sid, unique_name=unique_name)
+            sessions = [found] if found else []
+        else:
+            sessions = select_sessions(client, [service_sid], selection)
+        if params["include_participants"]:
+            sessions = with_participants(client, sessions, bounded_concurrency(8))
+        module.exit_json(changed=False, proxy_sessions=sessions)
+
+
+if __name__ == "__main__":
+    main()
