@@ -164,7 +164,7 @@ class HttpClient:
         self._gate_lock = threading.Lock()
         self._not_before = 0.0
         self.session = requests.Session()
-        self.session.verify = validate_certs
+        self.validate_certs = validate_certs
         self.session.auth = auth
         self.session.trust_env = True  # proxies from the environment, like every HTTP client
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
@@ -199,8 +199,9 @@ class HttpClient:
             waited += self._wait_for_gate()
             error, hint, ambiguous, rate_limited = None, None, False, False
             try:
+                # verify is passed on each request: a session-level False loses to REQUESTS_CA_BUNDLE.
                 response = self.session.request(method, url, params=params, json=json_body, data=form,
-                                                timeout=self.timeout, allow_redirects=False)
+                                                timeout=self.timeout, verify=self.validate_certs, allow_redirects=False)
             except requests.exceptions.SSLError as exc:
                 raise self._error("TLS verification failed (%s); set validate_certs=false only for "
                                   "a server you trust" % _exc_text(exc), None, method, log_path, retries)

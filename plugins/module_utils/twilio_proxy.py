@@ -139,13 +139,7 @@ class TwilioProxy:
 
     def delete_session(self, service_sid, sid):
         """True when deleted now, False when it was already gone."""
-        try:
-            self.http.request("DELETE", self._session(service_sid, sid))
-        except ApiError as exc:
-            if exc.status == 404:
-                return False
-            raise
-        return True
+        return self._delete(self._session(service_sid, sid))
 
     # Participants ----------------------------------------------------------
 
@@ -167,12 +161,16 @@ class TwilioProxy:
 
     def delete_participant(self, service_sid, session_sid, sid):
         """True when removed now, False when it was already gone."""
-        path = "%s/Participants/%s" % (self._session(service_sid, session_sid), check_sid(sid, "KP", "participant sid"))
+        path = self._session(service_sid, session_sid)
+        return self._delete("%s/Participants/%s" % (path, check_sid(sid, "KP", "participant sid")))
+
+    def _delete(self, path):
+        """A 404 means gone: before us (False), or by our own first attempt whose answer was lost (True)."""
         try:
             self.http.request("DELETE", path)
         except ApiError as exc:
             if exc.status == 404:
-                return False
+                return exc.retries > 0
             raise
         return True
 

@@ -150,3 +150,10 @@ def test_bad_values_never_reach_the_server(fake_api, kwargs, option):
     with pytest.raises(InvalidInput) as err:
         proxy(fake_api).create_session(KS, **kwargs)
     assert str(err.value).startswith(option) and fake_api.requests == []
+
+
+def test_a_delete_whose_answer_was_lost_counts_as_deleted(fake_api, monkeypatch):
+    monkeypatch.setattr(http_mod.time, "sleep", lambda s: None)
+    fake_api.queue(DROP, (404, {}, {"code": 20404, "message": "not found", "status": 404}))
+    assert proxy(fake_api).delete_session(KS, KC) is True
+    assert [r["method"] for r in fake_api.requests] == ["DELETE", "DELETE"]
