@@ -66,3 +66,19 @@ def summarize(results, key):
         message = "%d of %d sessions failed (%s%s); the others were handled: see results" % (
             len(failed), len(results), names, more)
     return counts, message
+
+
+def finish_bulk(module, results, key, max_sessions, carry_out):
+    """How every bulk module ends: the safety limit, the action unless in check mode, counts,
+    and a failed task (with every result) when some sessions failed."""
+    planned = sum(1 for r in results if r["changed"])
+    if max_sessions is not None and planned > max_sessions:
+        counts, _message = summarize(results, key)
+        module.fail_json(msg="%d sessions match, more than max_sessions (%d): nothing was changed" % (planned, max_sessions),
+                         results=results, counts=counts)
+    if not module.check_mode:
+        results = carry_out(results)
+    counts, failures = summarize(results, key)
+    if failures:
+        module.fail_json(msg=failures, changed=counts["changed"] > 0, results=results, counts=counts)
+    module.exit_json(changed=counts["changed"] > 0, results=results, counts=counts)

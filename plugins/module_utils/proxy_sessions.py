@@ -16,7 +16,7 @@ __metaclass__ = type
 from ansible_collections.commsops.sessions.plugins.module_utils.bulk import run_bulk
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import TimeWindow, to_utc_string
 from ansible_collections.commsops.sessions.plugins.module_utils.twilio_proxy import MAX_PARTICIPANTS, STATUSES
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_keys
 
 WINDOWS = ("date_created", "date_updated", "date_last_interaction", "date_expiry", "last_activity")
 SELECT_KEYS = ("status",) + WINDOWS
@@ -34,10 +34,7 @@ class Selection:
 
     def __init__(self, spec, prefix=""):
         spec = dict((k, v) for k, v in (spec or {}).items() if v is not None)
-        unknown = sorted(set(spec) - set(SELECT_KEYS))
-        if unknown:
-            raise InvalidInput("%s has unknown key(s) %s; use %s" % (
-                prefix.rstrip(".") or "select", ", ".join(unknown), ", ".join(SELECT_KEYS)))
+        check_keys(spec, SELECT_KEYS, prefix.rstrip(".") or "select")
         statuses = spec.get("status")
         self.statuses = [statuses] if isinstance(statuses, str) else list(statuses or [])
         bad = [s for s in self.statuses if s not in ALL_STATUSES]

@@ -17,7 +17,7 @@ __metaclass__ = type
 from ansible_collections.commsops.sessions.plugins.module_utils.bulk import run_bulk
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import TimeWindow
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_uuid_list
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_keys, check_uuid_list
 
 SESSION_WINDOWS = ("created_at", "updated_at", "ended_at")
 PARTICIPANT_WINDOWS = ("joined_at", "updated_at", "left_at")
@@ -42,10 +42,7 @@ class Selection:
 
     def __init__(self, spec, prefix=""):
         spec = dict((k, v) for k, v in (spec or {}).items() if v is not None)
-        unknown = sorted(set(spec) - set(SELECT_KEYS))
-        if unknown:
-            raise InvalidInput("%s has unknown key(s) %s; use %s" % (
-                prefix.rstrip(".") or "select", ", ".join(unknown), ", ".join(SELECT_KEYS)))
+        check_keys(spec, SELECT_KEYS, prefix.rstrip(".") or "select")
         rooms = spec.get("room_id")
         if isinstance(rooms, str):
             rooms = [rooms]

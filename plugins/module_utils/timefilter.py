@@ -17,7 +17,7 @@ __metaclass__ = type
 import datetime
 import re
 
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_keys
 
 OPERATORS = ("eq", "gte", "lte")
 UTC = datetime.timezone.utc
@@ -103,9 +103,7 @@ class TimeWindow:
     def __init__(self, field, spec, option, now=None):
         if not isinstance(spec, dict):
             raise InvalidInput("%s must be a dictionary with any of the keys %s" % (option, ", ".join(OPERATORS)))
-        unknown = sorted(set(spec) - set(OPERATORS))
-        if unknown:
-            raise InvalidInput("%s has unknown key(s) %s; use any of %s" % (option, ", ".join(unknown), ", ".join(OPERATORS)))
+        check_keys(spec, OPERATORS, option)
         self.field = field
         self.bounds = {}
         for op in OPERATORS:

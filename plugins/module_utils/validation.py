@@ -67,6 +67,13 @@ def check_unique_name(value, option="unique_name"):
     return value
 
 
+def check_keys(spec, allowed, option):
+    """A dictionary option's keys must be among the allowed ones."""
+    unknown = sorted(set(spec) - set(allowed))
+    if unknown:
+        raise InvalidInput("%s has unknown key(s) %s; use %s" % (option, ", ".join(unknown), ", ".join(allowed)))
+
+
 def path_segment(value):
     """Percent-encode one path segment, slashes and dots included, so it cannot change the URL."""
     encoded = quote(value, safe="")

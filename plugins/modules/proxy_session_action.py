@@ -146,7 +146,7 @@ counts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import bounded_concurrency, run_bulk, summarize
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import bounded_concurrency, finish_bulk, run_bulk
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
 from ansible_collections.commsops.sessions.plugins.module_utils.options import (
     module_client, reported_errors, twilio_argument_spec, twilio_client)
@@ -209,19 +209,7 @@ def main():
                                    session["sid"], session["service_sid"])))
             else:
                 results.append(plan_action(session, action))
-
-        planned = sum(1 for r in results if r["changed"])
-        if params["max_sessions"] is not None and planned > params["max_sessions"]:
-            counts, _msg = summarize(results, "sid")
-            module.fail_json(msg="%d sessions match, more than max_sessions (%d): nothing was changed" % (
-                planned, params["max_sessions"]), results=results, counts=counts)
-        if not module.check_mode:
-            results = carry_out(client, results, concurrency)
-
-        counts, failures = summarize(results, "sid")
-        if failures:
-            module.fail_json(msg=failures, changed=counts["changed"] > 0, results=results, counts=counts)
-        module.exit_json(changed=counts["changed"] > 0, results=results, counts=counts)
+        finish_bulk(module, results, "sid", params["max_sessions"], lambda planned: carry_out(client, planned, concurrency))
 
 
 if __name__ == "__main__":

@@ -175,7 +175,7 @@ counts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import bounded_concurrency, summarize
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import bounded_concurrency, finish_bulk
 from ansible_collections.commsops.sessions.plugins.module_utils.options import (
     module_client, reported_errors, telnyx_argument_spec, telnyx_client)
 from ansible_collections.commsops.sessions.plugins.module_utils.room_sessions import (
@@ -233,19 +233,8 @@ def main():
             found = fetch_sessions(client, ids, action != "end", concurrency)
         results = [plan_action(f["session"], action, participants, exclude) if "session" in f
                    else dict(f, action=action, skipped=False) for f in found]
-
-        planned = sum(1 for r in results if r["changed"])
-        if params["max_sessions"] is not None and planned > params["max_sessions"]:
-            counts, _msg = summarize(results, "room_session_id")
-            module.fail_json(msg="%d sessions match, more than max_sessions (%d): nothing was changed" % (
-                planned, params["max_sessions"]), results=results, counts=counts)
-        if not module.check_mode:
-            results = carry_out(client, results, participants, exclude, concurrency)
-
-        counts, failures = summarize(results, "room_session_id")
-        if failures:
-            module.fail_json(msg=failures, changed=counts["changed"] > 0, results=results, counts=counts)
-        module.exit_json(changed=counts["changed"] > 0, results=results, counts=counts)
+        finish_bulk(module, results, "room_session_id", params["max_sessions"],
+                    lambda planned: carry_out(client, planned, participants, exclude, concurrency))
 
 
 if __name__ == "__main__":

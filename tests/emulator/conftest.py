@@ -8,8 +8,8 @@ import json
 import os
 
 import pytest
-import requests
 
+from tests.emulator.admin import admin as call_admin
 from tests.emulator.server import DEFAULTS, run_in_thread
 
 SCHEMAS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "schemas")
@@ -27,11 +27,7 @@ def emulator():
 
 @pytest.fixture
 def admin(emulator):
-    def call(action, body=None):
-        if body is None and action in ("stats", "state"):
-            return requests.get(emulator.url + "/_emulator/" + action, timeout=10).json()
-        return requests.post(emulator.url + "/_emulator/" + action, json=body or {}, timeout=10).json()
-    return call
+    return lambda action, body=None: call_admin(emulator.url, action, body)
 
 
 def load_schema(name):
