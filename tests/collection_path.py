@@ -26,9 +26,8 @@ def _importable():
         return False
 
 
-def ensure_importable():
-    if _importable():
-        return
+def collections_tree():
+    """A directory whose ansible_collections/commsops/sessions links to this checkout (for ANSIBLE_COLLECTIONS_PATH)."""
     tree = os.path.join(tempfile.gettempdir(), "collections-%s-%s-%d" % (NAMESPACE, NAME, os.getuid()))
     link = os.path.join(tree, "ansible_collections", NAMESPACE, NAME)
     os.makedirs(os.path.dirname(link), exist_ok=True)
@@ -36,6 +35,12 @@ def ensure_importable():
         if os.path.lexists(link):
             os.remove(link)
         os.symlink(ROOT, link)
-    sys.path.insert(0, tree)
+    return tree
+
+
+def ensure_importable():
+    if _importable():
+        return
+    sys.path.insert(0, collections_tree())
     for module in [m for m in sys.modules if m == "ansible_collections" or m.startswith("ansible_collections.")]:
         del sys.modules[module]
