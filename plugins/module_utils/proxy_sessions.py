@@ -16,12 +16,20 @@ __metaclass__ = type
 from ansible_collections.commsops.sessions.plugins.module_utils.bulk import run_bulk
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import TimeWindow, to_utc_string
 from ansible_collections.commsops.sessions.plugins.module_utils.twilio_proxy import MAX_PARTICIPANTS, STATUSES
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_keys
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_keys, check_sid, check_unique_name
 
 WINDOWS = ("date_created", "date_updated", "date_last_interaction", "date_expiry", "last_activity")
 SELECT_KEYS = ("status",) + WINDOWS
 ALL_STATUSES = STATUSES + ("failed", "unknown")
 FIELDS = ("ttl", "date_expiry", "status")
+
+
+def identity(params):
+    """service_sid, sid and unique_name from a module's options, checked before they reach a URL."""
+    service_sid = check_sid(params["service_sid"], "KS", "service_sid")
+    sid = check_sid(params["sid"], "KC", "sid") if params.get("sid") else None
+    unique_name = check_unique_name(params["unique_name"]) if params.get("unique_name") is not None else None
+    return service_sid, sid, unique_name
 
 
 def last_activity(session):

@@ -196,8 +196,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.commsops.sessions.plugins.module_utils.options import (
     module_client, reported_errors, twilio_argument_spec, twilio_client)
 from ansible_collections.commsops.sessions.plugins.module_utils.proxy_sessions import (
-    apply_plan, desired_state, expected_after, plan_is_empty, plan_present, summary)
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_sid, check_unique_name
+    apply_plan, desired_state, expected_after, identity, plan_is_empty, plan_present, summary)
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_sid
 
 PARTICIPANT = dict(identifier=dict(type="str", required=True), friendly_name=dict(type="str"),
                    proxy_identifier=dict(type="str"), proxy_identifier_sid=dict(type="str"))
@@ -236,9 +236,7 @@ def main():
     )
     params = module.params
     with reported_errors(module):
-        service_sid = check_sid(params["service_sid"], "KS", "service_sid")
-        sid = check_sid(params["sid"], "KC", "sid") if params["sid"] else None
-        unique_name = check_unique_name(params["unique_name"]) if params["unique_name"] is not None else None
+        service_sid, sid, unique_name = identity(params)
         want = desired_state(params)
         participants = params["participants"]
         for participant in participants or []:

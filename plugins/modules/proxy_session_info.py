@@ -104,8 +104,7 @@ from ansible_collections.commsops.sessions.plugins.module_utils.bulk import boun
 from ansible_collections.commsops.sessions.plugins.module_utils.options import (
     module_client, reported_errors, twilio_argument_spec, twilio_client)
 from ansible_collections.commsops.sessions.plugins.module_utils.proxy_sessions import (
-    WINDOWS, Selection, select_sessions, with_participants)
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_sid, check_unique_name
+    WINDOWS, Selection, identity, select_sessions, with_participants)
 
 FILTERS = ("status",) + WINDOWS
 
@@ -129,9 +128,7 @@ def main():
     )
     params = module.params
     with reported_errors(module):
-        service_sid = check_sid(params["service_sid"], "KS", "service_sid")
-        sid = check_sid(params["sid"], "KC", "sid") if params["sid"] else None
-        unique_name = check_unique_name(params["unique_name"]) if params["unique_name"] is not None else None
+        service_sid, sid, unique_name = identity(params)
         selection = Selection(dict((f, params[f]) for f in FILTERS))
         client = module_client(module, twilio_client)
         if sid or unique_name:
