@@ -39,9 +39,11 @@ def human_age(seconds):
 
 def outcome_of(entry, applied):
     action = entry.get("action") or ""
+    if entry.get("outcome") == "unknown":
+        return "%s: %s" % (entry.get("reason") or "unknown", entry.get("error") or "")
     if entry.get("failed"):
         return "failed: %s" % (entry.get("error") or "unknown error")
-    if entry.get("skipped") or not entry.get("changed"):
+    if not entry.get("changed"):
         return "skipped: %s" % (entry.get("reason") or "nothing to do")
     return PAST.get(action, action + " done") if applied else "would %s" % action
 
@@ -64,18 +66,22 @@ def cleanup_report(results, kind, mode="applied", title=None, now=None):
                 id=entry.get(id_key), scope=entry.get(scope_key), created=entry.get(created_key),
                 age=human_age((now - created).total_seconds() if created else None),
                 action=entry.get("action"), outcome=outcome_of(entry, applied),
-                changed=bool(entry.get("changed")), failed=bool(entry.get("failed"))))
+                changed=bool(entry.get("changed")), failed=bool(entry.get("failed")),
+                unknown=entry.get("outcome") == "unknown"))
     counts = dict(
         total=len(rows),
         changed=sum(1 for r in rows if r["changed"] and not r["failed"]),
-        skipped=sum(1 for r in rows if not r["changed"] and not r["failed"]),
+        skipped=sum(1 for r in rows if not (r["changed"] or r["failed"] or r["unknown"])),
         failed=sum(1 for r in rows if r["failed"]),
+        unknown=sum(1 for r in rows if r["unknown"]),
     )
-    acted = [r for r in rows if r["changed"] or r["failed"]]
+    acted = [r for r in rows if r["changed"] or r["failed"] or r["unknown"]]
     title = title or "%s session cleanup" % ("Telnyx room" if kind == "room" else "Twilio Proxy")
     verb = "changed" if applied else "would change"
     summary = "%s (%s): %d sessions matched, %d %s, %d skipped, %d failed" % (
         title, mode, counts["total"], counts["changed"], verb, counts["skipped"], counts["failed"])
+    if counts["unknown"]:
+        summary += ", %d unknown (may have been applied; rerun to converge)" % counts["unknown"]
     header = ("Session", scope_title, "Age", "Action", "Outcome")
     table = [summary]
     if acted:
@@ -86,12 +92,14 @@ def cleanup_report(results, kind, mode="applied", title=None, now=None):
             cells = (r["id"] or "-", r["scope"] or "-", r["age"], r["action"] or "-")
             table.append("  ".join("%-*s" % (w, c) for w, c in zip(widths, cells)) + "  " + r["outcome"])
     markdown = ["# %s" % title, "", "- Generated: %s" % now.strftime("%Y-%m-%dT%H:%M:%SZ"), "- Mode: %s" % mode,
-                "- Matched: %d, %s: %d, skipped: %d, failed: %d" % (
-                    counts["total"], verb, counts["changed"], counts["skipped"], counts["failed"]), ""]
+                "- Matched: %d, %s: %d, skipped: %d, failed: %d, unknown: %d" % (
+                    counts["total"], verb, counts["changed"], counts["skipped"], counts["failed"], counts["unknown"]), ""]
     if acted:
         markdown += ["| %s |" % " | ".join(header), "|%s" % ("---|" * len(header))]
         markdown += ["| %s | %s | %s | %s | %s |" % (r["id"], r["scope"], r["age"], r["action"], r["outcome"].replace("|", "\\|"))
                      for r in acted]
+    elif rows:
+        markdown.append("Nothing to do: every session that matched was skipped.")
     else:
         markdown.append("Nothing to do: no session matched.")
     return dict(title=title, mode=mode, generated_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"), counts=counts,

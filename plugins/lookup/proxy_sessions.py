@@ -16,6 +16,8 @@ description:
     with the API's field names (see M(commsops.sessions.proxy_session_info)).
   - Use C(query()) (or C(lookup(..., wantlist=true))) so the result stays a list.
   - Takes keyword arguments only. The connection options also come from variables or the environment.
+  - An unknown keyword argument is an error, and so is a boolean other than V(true), V(false), V(yes), V(no), V(on),
+    V(off), V(1) or V(0) (a lookup does not template variables, so set them to literal values).
 author:
   - commsops maintainers (@commsops)
 extends_documentation_fragment:

@@ -15,17 +15,22 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
 import email.utils
+import http.client
 import json
 import random
 import re
+import socket
 import threading
 import time
 import traceback
+from urllib.parse import quote, quote_plus
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import HTTPError as Urllib3Error
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised by the import sanity test
@@ -41,6 +46,10 @@ SAFE_METHODS = frozenset(("GET", "HEAD", "DELETE", "OPTIONS"))
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
 REDACTED = "********"
+# The most pages one listing reads. 10,000 pages hold 2.5 million Telnyx sessions (250 a page) or
+# 10 million Twilio ones, far more than an account has; a server that claims more is lying or
+# looping, and reading that many pages would keep a task busy for hours.
+MAX_PAGES = 10000
 
 
 class ApiError(Exception):
@@ -48,9 +57,13 @@ class ApiError(Exception):
 
     Carries the HTTP status (None when no answer came), the vendor's error code and
     message, and the request's method and path. Never a credential or a header.
+    may_have_applied: some attempt of this request may have reached the server and been carried
+    out (its connection dropped after sending, or it was answered 500, 502 or 504), so the server's
+    state has to be read to know what happened.
     """
 
-    def __init__(self, message, status=None, code=None, method=None, path=None, more_info=None, retries=0):
+    def __init__(self, message, status=None, code=None, method=None, path=None, more_info=None, retries=0,
+                 may_have_applied=False):
         super(ApiError, self).__init__(message)
         self.message = message
         self.status = status
@@ -59,6 +72,7 @@ class ApiError(Exception):
         self.path = path
         self.more_info = more_info
         self.retries = retries
+        self.may_have_applied = may_have_applied
 
     def __str__(self):
         where = "%s %s" % (self.method, self.path) if self.method else "request"
@@ -77,7 +91,8 @@ class ApiError(Exception):
 
     def to_dict(self):
         return dict(status=self.status, code=self.code, message=self.message, method=self.method,
-                    path=self.path, more_info=self.more_info, retries=self.retries)
+                    path=self.path, more_info=self.more_info, retries=self.retries,
+                    may_have_applied=self.may_have_applied)
 
 
 def parse_error_body(text):
@@ -149,6 +164,67 @@ def parse_retry_hint(headers, now=None):
     return None
 
 
+_KIND_NAMES = {dict: "an object", list: "a list of objects", str: "a string"}
+
+
+def expect_object(body, key, kind, method, path):
+    """body[key], when body is a JSON object whose `key` holds a `kind` (dict, list of objects or str).
+
+    Anything else is an ApiError that says what came instead. It names types, never values,
+    so no server text (an echoed credential) can reach it.
+    """
+    value = body.get(key) if isinstance(body, dict) else None
+    if isinstance(body, dict) and isinstance(value, kind) and (
+            kind is not list or all(isinstance(item, dict) for item in value)):
+        return value
+    if not isinstance(body, dict):
+        got = "an empty answer" if body is None else _kind_of(body)
+    elif key not in body:
+        got = "an object without '%s'" % key
+    elif kind is list and isinstance(value, list):
+        got = "'%s' holding %s" % (key, ", ".join(sorted(set(_kind_of(item) for item in value if not isinstance(item, dict)))))
+    else:
+        got = "'%s' as %s" % (key, _kind_of(value))
+    raise ApiError("expected a JSON object with '%s' (%s), got %s" % (key, _KIND_NAMES[kind], got),
+                   method=method, path=path)
+
+
+def _kind_of(value):
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def shown(value, limit=40):
+    """A server value for an error message: short ones as they came (redact the message!), long ones by kind."""
+    text = repr(value) if isinstance(value, str) else json.dumps(value)
+    return text if len(text) <= limit else _kind_of(value)
+
+
+def secret_forms(secrets=(), auth=None, headers=None):
+    """Every form a credential takes on the wire: raw, the Basic pair in Base64, the token of an
+    Authorization header, and each of these percent-encoded (Base64 holds + / =)."""
+    plain = [s for s in secrets if s]
+    if isinstance(auth, tuple) and len(auth) == 2 and all(isinstance(part, str) for part in auth):
+        plain.append(auth[1])
+        pair = ("%s:%s" % auth).encode("latin1", "replace")  # what requests encodes for Basic auth
+        encoded = base64.b64encode(pair).decode()
+        plain.extend((encoded, encoded.rstrip("=")))  # a server may drop the padding
+    for name, value in (headers or {}).items():
+        if name.lower() in ("authorization", "proxy-authorization") and value:
+            plain.append(value.split(" ", 1)[-1])
+    forms = set()
+    for text in plain:
+        forms.update((text, quote(text, safe=""), quote_plus(text)))
+    return sorted((form for form in forms if form), key=len, reverse=True)
+
+
 class HttpClient:
     """One keep-alive session to one API, safe to share between worker threads."""
 
@@ -160,7 +236,7 @@ class HttpClient:
         self.timeout = timeout
         self.max_retries = max_retries
         self.max_retry_wait = max_retry_wait
-        self._secrets = [s for s in secrets if s]
+        self._secret_pattern = _pattern_of(secret_forms(secrets, auth, headers))
         self._gate_lock = threading.Lock()
         self._not_before = 0.0
         self.session = requests.Session()
@@ -179,6 +255,14 @@ class HttpClient:
     def url_for(self, path):
         return path if path.startswith(("http://", "https://")) else self.base_url + path
 
+    def log_path(self, path):
+        """The path an error shows for this request path (no host, no query)."""
+        return _path_of(self.url_for(path))
+
+    def error(self, message, method, path, status=None):
+        """An ApiError of a client about this request path, with every credential form redacted."""
+        return self._redacted(ApiError(message, status, None, method, self.log_path(path)))
+
     def request(self, method, path, params=None, json_body=None, form=None, idempotent=None,
                 recover=None, expect=(200, 201, 204)):
         """Send one request and return (status, parsed JSON or None).
@@ -188,40 +272,54 @@ class HttpClient:
         ambiguous failure; returns the resource if the first attempt turns out to have succeeded
         (then the answer is (200, resource)).
         A 429 is always retried: the server never processed it.
+        Every ApiError leaves here redacted, whichever way it was made.
         """
+        try:
+            return self._request(method, path, params, json_body, form, idempotent, recover, expect)
+        except ApiError as exc:
+            raise self._redacted(exc) from None
+
+    def _request(self, method, path, params, json_body, form, idempotent, recover, expect):
         method = method.upper()
         if idempotent is None:
             idempotent = method in SAFE_METHODS
         url = self.url_for(path)
         log_path = _path_of(url)
-        retries, waited = 0, 0.0
+        retries, waited, may_have_applied = 0, 0.0, False
         while True:
             waited += self._wait_for_gate()
             error, hint, ambiguous, rate_limited = None, None, False, False
             try:
-                # verify is passed on each request: a session-level False loses to REQUESTS_CA_BUNDLE.
-                response = self.session.request(method, url, params=params, json=json_body, data=form,
-                                                timeout=self.timeout, verify=self.validate_certs, allow_redirects=False)
+                response = self._exchange(method, url, params, json_body, form)
             except requests.exceptions.SSLError as exc:
                 raise self._error("TLS verification failed (%s); set validate_certs=false only for "
-                                  "a server you trust" % _exc_text(exc), None, method, log_path, retries)
+                                  "a server you trust" % self._exc_text(exc), None, method, log_path, retries)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 ambiguous = not _never_sent(exc)
-                error = self._error("no answer from %s: %s" % (self.base_url, _exc_text(exc)),
+                error = self._error("no answer from %s: %s" % (self.base_url, self._exc_text(exc)),
                                     None, method, log_path, retries)
+            except _BrokenAnswer as exc:
+                # Sent and maybe carried out, like a read timeout.
+                ambiguous = True
+                error = self._error(str(exc), None, method, log_path, retries)
+            except requests.exceptions.RequestException as exc:
+                # Refused by requests before sending (an invalid URL or header): sending again cannot help.
+                raise self._error("the request could not be sent: %s" % self._exc_text(exc), None, method,
+                                  log_path, retries)
             else:
                 status = response.status_code
                 if status in expect:
                     return status, self._json(response, method, log_path, retries)
-                code, message, more_info = parse_error_body(response.text)
-                error = ApiError(self._redact(message or response.reason or ""), status, code, method,
-                                 log_path, more_info, retries)
+                code, message, more_info = parse_error_body(self._redact(response.text))
+                error = ApiError(message or response.reason or "", status, code, method,
+                                 log_path, more_info, retries, may_have_applied)
                 if status not in RETRYABLE_STATUSES:
                     raise error
                 hint = parse_retry_hint(response.headers)
                 rate_limited = status == 429
                 # 429, 503 and 408 say the request was not processed; the others may hide a success.
                 ambiguous = status in (500, 502, 504)
+            may_have_applied = error.may_have_applied = may_have_applied or ambiguous
             if ambiguous and not idempotent:
                 if recover is None:
                     raise error
@@ -242,13 +340,40 @@ class HttpClient:
                 waited += delay
             retries += 1
 
+    def _exchange(self, method, url, params, json_body, form):
+        """One attempt: the response with its whole body read, all within self.timeout.
+
+        requests' timeout bounds each socket read, so a server that trickles a byte at a time
+        would never time out; a watchdog cuts the body off at the deadline instead.
+        """
+        started = time.monotonic()
+        # verify is passed on each request: a session-level False loses to REQUESTS_CA_BUNDLE.
+        response = self.session.request(method, url, params=params, json=json_body, data=form, stream=True,
+                                        timeout=self.timeout, verify=self.validate_certs, allow_redirects=False)
+        watchdog = _Watchdog(response.raw, started + self.timeout - time.monotonic())
+        try:
+            response.content  # pylint: disable=pointless-statement
+        except (OSError, http.client.HTTPException, Urllib3Error, ValueError) as exc:
+            # OSError covers requests' ChunkedEncodingError and ContentDecodingError.
+            if not watchdog.fired:
+                raise _BrokenAnswer("the answer broke off: %s" % self._exc_text(exc))
+        finally:
+            watchdog.disarm()
+            response.close()
+        if watchdog.fired:
+            raise _BrokenAnswer("no complete answer within %s s (the server was still sending)" % self.timeout)
+        short = _short_of_length(response)
+        if short:
+            raise _BrokenAnswer("the answer broke off after %d of %d bytes" % short)
+        return response
+
     def _json(self, response, method, path, retries):
         if response.status_code == 204 or not response.content:
             return None
         try:
             return response.json()
         except ValueError:
-            raise ApiError("the answer is not JSON: %s" % self._redact(_plain_text(response.text, 120)),
+            raise ApiError("the answer is not JSON: %s" % _plain_text(self._redact(response.text), 120),
                            response.status_code, None, method, path, None, retries)
 
     def _backoff(self, retries):
@@ -270,12 +395,89 @@ class HttpClient:
             slept += pause
 
     def _redact(self, text):
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+        if not text or self._secret_pattern is None:
+            return text
+        return self._secret_pattern.sub(REDACTED, text)
+
+    def _redacted(self, exc):
+        """The ApiError with every credential form gone from every field (args too: repr shows them)."""
+        for name in ("message", "code", "more_info", "path"):
+            value = getattr(exc, name, None)
+            if isinstance(value, str):
+                setattr(exc, name, self._redact(value))
+        exc.args = (exc.message,)
+        return exc
 
     def _error(self, message, status, method, path, retries):
-        return ApiError(self._redact(message), status, None, method, path, None, retries)
+        return ApiError(message, status, None, method, path, None, retries)
+
+    def _exc_text(self, exc):
+        """A short description of a transport error, redacted before it is cut short."""
+        text = str(exc.args[0]) if exc.args else exc.__class__.__name__
+        text = re.sub(r"\(Caused by ", "(", self._redact(text))
+        return text[:300]
+
+
+class _BrokenAnswer(Exception):
+    """Headers came, but the body did not come whole (cut off, garbled or too slow)."""
+
+
+class _Watchdog:
+    """Shuts the response's socket down at the deadline, so a blocked read fails at once.
+
+    It holds the connection until disarmed: urllib3 would hand it back to the pool as soon as the
+    body is read, and then the watchdog could cut a connection another thread is using.
+    """
+
+    def __init__(self, raw, seconds):
+        self.fired = False
+        self._raw = raw
+        self._lock = threading.Lock()
+        self._armed = True
+        raw.release_conn = _hold
+        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self):
+        with self._lock:
+            if not self._armed:
+                return
+            self.fired = True
+            sock = getattr(getattr(self._raw, "connection", None), "sock", None)
+            try:
+                # socket.socket's own shutdown: an SSLSocket's would pull its state from under the reader.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except (OSError, TypeError):
+                pass  # already closed, or not a plain socket: the deadline check still catches it
+
+    def disarm(self):
+        with self._lock:
+            self._armed = False
+            self._timer.cancel()
+        del self._raw.release_conn
+        connection = getattr(self._raw, "connection", None)
+        if self.fired and connection is not None:
+            connection.close()  # its socket is shut down: the pool must open a new one
+        self._raw.release_conn()
+
+
+def _hold():
+    """Stands in for release_conn while the watchdog is armed."""
+
+
+def _short_of_length(response):
+    """(received, promised) when the body is shorter than its Content-Length (urllib3 1.x lets that pass)."""
+    promised, tell = response.headers.get("Content-Length", ""), getattr(response.raw, "tell", None)
+    if (not promised.isdigit() or tell is None or response.status_code in (204, 304) or response.request.method == "HEAD"
+            or "chunked" in response.headers.get("Transfer-Encoding", "").lower()):
+        return None
+    received = tell()
+    return (received, int(promised)) if isinstance(received, int) and received < int(promised) else None
+
+
+def _pattern_of(forms):
+    return re.compile("|".join(re.escape(form) for form in forms), re.IGNORECASE) if forms else None
 
 
 def _path_of(url):
@@ -290,10 +492,3 @@ def _never_sent(exc):
         return True
     text = repr(exc)
     return "NewConnectionError" in text or "Connection refused" in text or "Name or service not known" in text
-
-
-def _exc_text(exc):
-    """A short description of a transport error, without URLs that could carry a query."""
-    text = str(exc.args[0]) if exc.args else exc.__class__.__name__
-    text = re.sub(r"\(Caused by ", "(", text)
-    return text[:300]

@@ -20,9 +20,13 @@ from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError, HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.commsops.sessions.plugins.module_utils.telnyx import TelnyxRooms, DEFAULT_BASE_URL as TELNYX_URL
 from ansible_collections.commsops.sessions.plugins.module_utils.twilio_proxy import TwilioProxy, DEFAULT_BASE_URL as TWILIO_URL
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import (
+    InvalidInput, check_bool, check_int_range, check_seconds)
 
-HTTP_OPTIONS = ("timeout", "validate_certs", "max_retries", "max_retry_wait")
+# Beyond these a value is a typo (1e9 seconds is 31 years), not a wish.
+MAX_TIMEOUT = 3600
+MAX_RETRY_WAIT = 86400
+MAX_RETRIES = 100
 
 
 def _common_spec():
@@ -58,31 +62,32 @@ def twilio_argument_spec(**extra):
 
 
 def _http_options(get, pool_size):
-    options = dict((name, get(name)) for name in HTTP_OPTIONS)
-    if options["timeout"] is not None and options["timeout"] <= 0:
-        raise ValueError("timeout must be greater than 0")
-    if options["max_retries"] is not None and options["max_retries"] < 0:
-        raise ValueError("max_retries must be 0 or more")
-    if options["max_retry_wait"] is not None and options["max_retry_wait"] < 0:
-        raise ValueError("max_retry_wait must be 0 or more")
+    """The HTTP settings, checked: a timeout of nan, inf or 1e9 would hang a task instead of failing it."""
+    checks = dict(
+        timeout=lambda value: check_seconds(value, "timeout", MAX_TIMEOUT, allow_zero=False),
+        validate_certs=lambda value: check_bool(value, "validate_certs"),
+        max_retries=lambda value: check_int_range(value, "max_retries", 0, MAX_RETRIES),
+        max_retry_wait=lambda value: check_seconds(value, "max_retry_wait", MAX_RETRY_WAIT),
+    )
+    options = dict((name, check(get(name))) for name, check in checks.items() if get(name) is not None)
     options["pool_size"] = pool_size
-    return dict((k, v) for k, v in options.items() if v is not None)
+    return options
 
 
 def telnyx_client(get, pool_size=16):
     """A TelnyxRooms client from an option getter (module.params.get or plugin.get_option)."""
     if not get("api_key"):
-        raise ValueError("api_key is required: set it, or the TELNYX_API_KEY environment variable")
+        raise InvalidInput("api_key is required: set it, or the TELNYX_API_KEY environment variable")
     return TelnyxRooms.connect(get("api_key"), get("base_url") or TELNYX_URL, **_http_options(get, pool_size))
 
 
 def twilio_client(get, pool_size=16):
     """A TwilioProxy client from an option getter (module.params.get or plugin.get_option)."""
     if get("api_key") and not get("api_secret"):
-        raise ValueError("api_secret is required with api_key (or set TWILIO_API_SECRET)")
+        raise InvalidInput("api_secret is required with api_key (or set TWILIO_API_SECRET)")
     if not get("api_key") and not (get("account_sid") and get("auth_token")):
-        raise ValueError("Twilio credentials are missing: set account_sid and auth_token, or api_key and api_secret "
-                         "(or the TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY, TWILIO_API_SECRET variables)")
+        raise InvalidInput("Twilio credentials are missing: set account_sid and auth_token, or api_key and api_secret "
+                           "(or the TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY, TWILIO_API_SECRET variables)")
     return TwilioProxy.connect(get("account_sid"), get("auth_token"), get("api_key"), get("api_secret"),
                                get("base_url") or TWILIO_URL, **_http_options(get, pool_size))
 
@@ -93,7 +98,7 @@ def module_client(module, factory, pool_size=16):
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     try:
         return factory(module.params.get, pool_size)
-    except ValueError as exc:
+    except InvalidInput as exc:
         module.fail_json(msg=str(exc))
 
 

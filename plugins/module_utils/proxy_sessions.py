@@ -13,9 +13,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import run_bulk
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import UNKNOWN_REASON, failure, parallel_map, run_bulk, with_outcome
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import TimeWindow, to_utc_string
-from ansible_collections.commsops.sessions.plugins.module_utils.twilio_proxy import MAX_PARTICIPANTS, STATUSES
+from ansible_collections.commsops.sessions.plugins.module_utils.twilio_proxy import MAX_PARTICIPANTS, STATUSES, participant_fields
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_keys, check_sid, check_unique_name
 
 WINDOWS = ("date_created", "date_updated", "date_last_interaction", "date_expiry", "last_activity")
@@ -41,10 +42,16 @@ class Selection:
     """status (one or a list) and time windows, matched on the client."""
 
     def __init__(self, spec, prefix=""):
+        option = prefix.rstrip(".") or "select"
+        if spec is not None and not isinstance(spec, dict):
+            raise InvalidInput("%s must be a dictionary with any of the keys %s" % (option, ", ".join(SELECT_KEYS)))
         spec = dict((k, v) for k, v in (spec or {}).items() if v is not None)
-        check_keys(spec, SELECT_KEYS, prefix.rstrip(".") or "select")
-        statuses = spec.get("status")
-        self.statuses = [statuses] if isinstance(statuses, str) else list(statuses or [])
+        check_keys(spec, SELECT_KEYS, option)
+        statuses = spec.get("status", [])
+        self.statuses = [statuses] if isinstance(statuses, str) else statuses
+        if not isinstance(self.statuses, (list, tuple)) or not all(isinstance(s, str) for s in self.statuses):
+            raise InvalidInput("%sstatus must be a status or a list of statuses (%s), got %r" % (
+                prefix, ", ".join(ALL_STATUSES), statuses))
         bad = [s for s in self.statuses if s not in ALL_STATUSES]
         if bad:
             raise InvalidInput("%sstatus has unknown value(s) %s; use %s" % (
@@ -66,11 +73,11 @@ def select_sessions(client, service_sids, selection):
 
 
 def with_participants(client, sessions, concurrency):
-    """Each session with its participants as a list (one request per session, in parallel)."""
+    """Each session with its participants as a list (one request per session, in parallel); errors propagate."""
     def fetch(session):
-        return dict(session, participants=client.list_participants(session["service_sid"], session["sid"]), changed=False)
+        return dict(session, participants=client.list_participants(session["service_sid"], session["sid"]))
 
-    return [dict((k, v) for k, v in s.items() if k not in ("changed", "failed")) for s in run_bulk(sessions, fetch, concurrency)]
+    return parallel_map(fetch, sessions, concurrency)
 
 
 # The declared session ---------------------------------------------------------
@@ -96,16 +103,38 @@ def desired_state(params):
                                % (len(participants), MAX_PARTICIPANTS))
         if len(set(identifiers)) != len(identifiers):
             raise InvalidInput("participants has the same identifier twice")
+        for participant in participants:
+            participant_fields(participant)
     return want
 
 
+# What a create gives the fields it does not set (Ttl 0, Mode voice-and-message, Status open), so that
+# check mode and diff show the same session as the real run.
+CREATE_DEFAULTS = dict(status="open", ttl=0, mode="voice-and-message", date_expiry=None)
+CLOSED_SESSION = "80607"  # Twilio's code for any update of a closed session
+
+
+def is_closed_error(exc):
+    return str(exc.code) == CLOSED_SESSION
+
+
+def identifiers(participants):
+    """Participants' identifiers, sorted; a null identifier (the API allows it) sorts first, as None."""
+    return sorted((p.get("identifier") for p in participants or []), key=lambda i: (i is not None, i or ""))
+
+
 def summary(session, participants):
-    """What diff mode shows of a session."""
+    """What diff mode shows of a session: its state, not its SID (a session to be created has none yet)."""
     if session is None:
         return {}
-    shown = dict((k, session.get(k)) for k in ("sid", "unique_name", "status", "ttl", "mode", "date_expiry"))
-    shown["participants"] = sorted(p["identifier"] for p in participants or [])
+    shown = dict((k, session.get(k)) for k in ("unique_name", "status", "ttl", "mode", "date_expiry"))
+    shown["participants"] = identifiers(participants)
     return shown
+
+
+def to_create(want, unique_name):
+    """The session a create would make, as the API would show it."""
+    return dict(CREATE_DEFAULTS, unique_name=unique_name, **want)
 
 
 def plan_present(current, current_participants, want, unique_name, participants, purge):
@@ -123,10 +152,11 @@ def plan_present(current, current_participants, want, unique_name, participants,
         update["date_expiry"] = want["date_expiry"]
     closed, close = current.get("status") == "closed", want.get("status") == "closed"
     reopen = closed and want.get("status") in ("open", "in-progress")
-    existing = dict((p["identifier"], p) for p in current_participants)
     wanted = [p["identifier"] for p in participants or []]
-    add = [p for p in participants or [] if p["identifier"] not in existing]
-    remove = [existing[i] for i in existing if purge and i not in wanted]
+    existing = list(current_participants or [])
+    known = set(p.get("identifier") for p in existing)
+    add = [p for p in participants or [] if p["identifier"] not in known]
+    remove = [p for p in existing if purge and p.get("identifier") not in wanted]
     if len(existing) - len(remove) + len(add) > MAX_PARTICIPANTS:
         raise InvalidInput("participants: the session has %d participants and would have %d; at most %d are allowed "
                            "(use purge_participants=true to replace them)"
@@ -140,18 +170,62 @@ def plan_is_empty(plan):
     return not (plan["update"] or plan["reopen"] or plan["close"] or plan["add"] or plan["remove"])
 
 
-def apply_plan(client, service_sid, session, plan):
-    """Carry out a plan on an existing session: re-open first, close last (a closed session takes no change)."""
+def apply_plan(client, service_sid, session, plan, done):
+    """Carry out a plan on an existing session: re-open first, close last (a closed session takes no change).
+    Each step that succeeded is appended to done."""
     sid = session["sid"]
     if plan["reopen"] or plan["update"]:
         session = client.update_session(service_sid, sid, status="in-progress" if plan["reopen"] else None, **plan["update"])
+        done.append("update")
     for participant in plan["remove"]:
         client.delete_participant(service_sid, sid, participant["sid"])
+        done.append("remove")
     for participant in plan["add"]:
         client.create_participant(service_sid, sid, participant)
+        done.append("add")
     if plan["close"]:
         session = client.update_session(service_sid, sid, status="closed")
+        done.append("close")
     return session
+
+
+def apply_and_settle(client, service_sid, session, plan, replan):
+    """apply_plan, then the session and its participants as they are, and whether we changed anything.
+
+    When a step gave up after an attempt that may have been applied, or met a session closed by someone
+    else (80607), the session is read again and planned again (replan(session, participants)): nothing
+    left to do means the declared state holds. Otherwise the error stands, saying what was done."""
+    done, sid = [], session["sid"]
+    try:
+        session = apply_plan(client, service_sid, session, plan, done)
+    except ApiError as exc:
+        if not (exc.may_have_applied or is_closed_error(exc)):
+            if done:
+                exc.message += " (after these steps were done: %s; rerun to converge)" % ", ".join(done)
+            raise
+        current = client.find_session(service_sid, sid=sid)
+        participants = client.list_participants(service_sid, sid) if current else []
+        if current is None or not plan_is_empty(replan(current, participants)):
+            exc.message += " (%s; rerun to converge)" % ("may have been applied" if exc.may_have_applied else
+                                                         "some steps were done: " + ", ".join(done) if done else "nothing was changed")
+            raise
+        return current, participants, bool(done) or exc.may_have_applied
+    return session, client.list_participants(service_sid, sid), True
+
+
+def create_or_adopt(client, service_sid, unique_name, want, participants):
+    """Create the declared session and return (session, None); or, when another run created the same
+    unique_name first and the create was refused, return (None, that session) to converge on it."""
+    try:
+        return client.create_session(service_sid, unique_name, want.get("date_expiry"), want.get("ttl"),
+                                     want.get("mode"), want.get("status"), participants), None
+    except ApiError as exc:
+        if not unique_name or exc.status is None or not 400 <= exc.status < 500:
+            raise
+        existing = client.find_session(service_sid, unique_name=unique_name)
+        if existing is None:
+            raise
+        return None, existing
 
 
 def expected_after(session, participants, plan):
@@ -162,8 +236,8 @@ def expected_after(session, participants, plan):
         after["status"] = "in-progress"
     if plan["close"]:
         after["status"] = "closed"
-    removed = set(p["identifier"] for p in plan["remove"])
-    after_participants = [p for p in participants if p["identifier"] not in removed] + [
+    removed = set(p["sid"] for p in plan["remove"])
+    after_participants = [p for p in participants if p["sid"] not in removed] + [
         dict(identifier=p["identifier"]) for p in plan["add"]]
     return after, after_participants
 
@@ -174,23 +248,49 @@ def expected_after(session, participants, plan):
 def plan_action(session, action):
     entry = dict(sid=session.get("sid"), service_sid=session.get("service_sid"), unique_name=session.get("unique_name"),
                  status=session.get("status"), date_created=session.get("date_created"),
-                 date_last_interaction=session.get("date_last_interaction"), action=action,
-                 changed=False, skipped=False, failed=False)
+                 date_last_interaction=session.get("date_last_interaction"), action=action)
     if action == "close" and session.get("status") == "closed":
-        return dict(entry, skipped=True, reason="already closed")
-    return dict(entry, changed=True, reason="%s session" % action)
+        return with_outcome(entry, "skipped", reason="already closed")
+    return with_outcome(entry, "changed", reason="%s session" % action)
 
 
 def carry_out(client, plans, concurrency):
+    """Send the planned closes and deletes; return the plans with what happened.
+
+    A close that meets 80607 (closed meanwhile, or by our own attempt whose answer was lost) and an
+    action that gave up after an attempt that may have been applied are settled by reading the session."""
     def act(entry):
-        if not entry.get("changed"):
+        if entry["outcome"] != "changed":
             return entry
+        try:
+            if entry["action"] == "delete":
+                if not client.delete_session(entry["service_sid"], entry["sid"]):
+                    return with_outcome(entry, "skipped", reason="already gone")
+                return dict(entry, reason="deleted")
+            client.update_session(entry["service_sid"], entry["sid"], status="closed")
+            return dict(entry, reason="closed")
+        except ApiError as exc:
+            if exc.may_have_applied or (entry["action"] == "close" and is_closed_error(exc)):
+                return settle(entry, exc)
+            raise
+
+    def settle(entry, exc):
+        try:
+            session = client.find_session(entry["service_sid"], sid=entry["sid"])
+        except ApiError:
+            if exc.may_have_applied:
+                return with_outcome(entry, "unknown", reason=UNKNOWN_REASON, **failure(exc))
+            raise exc
         if entry["action"] == "delete":
-            if not client.delete_session(entry["service_sid"], entry["sid"]):
-                return dict(entry, changed=False, skipped=True, reason="already gone")
-            return dict(entry, reason="deleted")
-        client.update_session(entry["service_sid"], entry["sid"], status="closed")
-        return dict(entry, reason="closed")
+            done = session is None
+        else:
+            done = session is not None and session.get("status") == "closed"
+        if not done:
+            raise exc
+        if exc.may_have_applied:
+            return dict(entry, reason="%s (the answer was lost; reading the session showed it done)" % (
+                "deleted" if entry["action"] == "delete" else "closed"))
+        return with_outcome(entry, "skipped", reason="already closed")
 
     outcomes = run_bulk(plans, act, concurrency)
-    return [dict(plan, **outcome) if outcome.get("failed") else outcome for plan, outcome in zip(plans, outcomes)]
+    return [dict(plan, **outcome) if outcome["outcome"] == "failed" else outcome for plan, outcome in zip(plans, outcomes)]

@@ -14,7 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import run_bulk
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import UNKNOWN_REASON, failure, run_bulk, with_outcome
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import TimeWindow
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_keys, check_uuid_list
@@ -28,7 +28,7 @@ PAST = {"end": "ended", "kick": "kicked", "mute": "muted", "unmute": "unmuted"}
 def _bool(value, option):
     if isinstance(value, bool):
         return value
-    text = str(value).lower()
+    text = value.lower() if isinstance(value, str) else None  # 2, [] or {} are not booleans
     if text in ("true", "yes", "on", "1"):
         return True
     if text in ("false", "no", "off", "0"):
@@ -41,15 +41,21 @@ class Selection:
     the exact match on the client."""
 
     def __init__(self, spec, prefix=""):
+        option = prefix.rstrip(".") or "select"
+        if spec is not None and not isinstance(spec, dict):
+            raise InvalidInput("%s must be a dictionary with any of the keys %s" % (option, ", ".join(SELECT_KEYS)))
         spec = dict((k, v) for k, v in (spec or {}).items() if v is not None)
-        check_keys(spec, SELECT_KEYS, prefix.rstrip(".") or "select")
-        rooms = spec.get("room_id")
-        if isinstance(rooms, str):
-            rooms = [rooms]
-        self.room_ids = check_uuid_list(rooms, prefix + "room_id") if rooms else []
-        self.exclude_room_ids = set(check_uuid_list(spec.get("exclude_room_ids") or [], prefix + "exclude_room_ids"))
+        check_keys(spec, SELECT_KEYS, option)
+        self.room_ids = self._uuids(spec, "room_id", prefix)
+        self.exclude_room_ids = set(self._uuids(spec, "exclude_room_ids", prefix))
         self.active = _bool(spec["active"], prefix + "active") if "active" in spec else None
         self.windows = [TimeWindow(f, spec[f], prefix + f) for f in SESSION_WINDOWS if f in spec]
+
+    @staticmethod
+    def _uuids(spec, key, prefix):
+        """One UUID or a list of them; 5 or "" is an error, not "no filter"."""
+        value = spec.get(key, [])
+        return check_uuid_list([value] if isinstance(value, str) else value, prefix + key)
 
     def server_filters(self):
         filters = dict((w.field, w.server_dates()) for w in self.windows)
@@ -90,33 +96,33 @@ def select_participants(client, room_session_id, windows, context=None, present=
 
 
 def plan_action(session, action, participants=None, exclude=None):
-    """What the action would do to one session, as data."""
+    """What the action would do to one session, as data (the session must carry its participants)."""
     entry = dict(room_session_id=session.get("id"), room_id=session.get("room_id"), created_at=session.get("created_at"),
-                 action=action, changed=False, skipped=False, failed=False, participants=[])
+                 action=action, participants=[])
     present = [p.get("id") for p in session.get("participants") or [] if p.get("left_at") is None]
     if action == "end":
         if not session.get("active"):
-            return dict(entry, skipped=True, reason="already ended")
-        return dict(entry, changed=True, participants=present, reason="ends the session (%d present)" % len(present))
+            return with_outcome(entry, "skipped", reason="already ended")
+        return with_outcome(entry, "changed", participants=present, reason="ends the session (%d present)" % len(present))
     if not session.get("active"):
-        return dict(entry, skipped=True, reason="session has ended")
+        return with_outcome(entry, "skipped", reason="session has ended")
     excluded = set(exclude or [])
     wanted = present if participants in (None, "all") else [p for p in present if p in participants]
     targets = [p for p in wanted if p not in excluded]
     if not targets:
-        return dict(entry, skipped=True, reason="no targeted participant is present")
-    return dict(entry, changed=True, participants=targets, reason="%d participant(s)" % len(targets))
+        return with_outcome(entry, "skipped", reason="no targeted participant is present")
+    return with_outcome(entry, "changed", participants=targets, reason="%d participant(s)" % len(targets))
 
 
 def fetch_sessions(client, ids, include_participants, concurrency):
     """Sessions by id, concurrently. Unknown ids come back as failed entries, not exceptions."""
     def fetch(room_session_id):
         try:
-            return dict(session=client.get_session(room_session_id, include_participants), changed=False)
+            return dict(session=client.get_session(room_session_id, include_participants))
         except ApiError as exc:
             if exc.status == 404:
-                return dict(changed=False, failed=True, room_session_id=room_session_id,
-                            error="room session not found (%s)" % exc, status=404, error_code=exc.code)
+                return with_outcome(dict(room_session_id=room_session_id), "failed", error="room session not found (%s)" % exc,
+                                    status=404, error_code=exc.code)
             raise
 
     outcomes = run_bulk(ids, fetch, concurrency)
@@ -126,13 +132,36 @@ def fetch_sessions(client, ids, include_participants, concurrency):
 
 
 def carry_out(client, plans, participants, exclude, concurrency):
-    """Send the planned actions; return the plans with what happened."""
+    """Send the planned actions; return the plans with what happened.
+
+    When an action gave up after an attempt that may have been applied, the session is read once and
+    planned again: nothing left to do means it was done; anything else is a plain failure, and a read
+    that fails too (or an action the API cannot show, mute and unmute) leaves the outcome unknown.
+    """
     def act(entry):
-        if not entry.get("changed"):
+        if entry["outcome"] != "changed":
             return entry
         targets = "all" if participants in (None, "all") else entry["participants"]
-        client.act(entry["room_session_id"], entry["action"], targets, exclude if targets == "all" else None)
+        try:
+            client.act(entry["room_session_id"], entry["action"], targets, exclude if targets == "all" else None)
+        except ApiError as exc:
+            if not exc.may_have_applied:
+                raise
+            return settle(entry, exc)
         return dict(entry, reason="%s: %s" % (PAST[entry["action"]], entry["reason"]))
 
+    def settle(entry, exc):
+        if entry["action"] not in ("mute", "unmute"):
+            try:
+                session = client.find_session(entry["room_session_id"], include_participants=True)
+            except ApiError:
+                session = None
+            if session is not None:
+                if plan_action(session, entry["action"], participants, exclude)["outcome"] == "changed":
+                    raise exc
+                return dict(entry, reason="%s: %s (the answer was lost; reading the session showed it done)" % (
+                    PAST[entry["action"]], entry["reason"]))
+        return with_outcome(entry, "unknown", reason=UNKNOWN_REASON, **failure(exc))
+
     outcomes = run_bulk(plans, act, concurrency)
-    return [dict(plan, **outcome) if outcome.get("failed") else outcome for plan, outcome in zip(plans, outcomes)]
+    return [dict(plan, **outcome) if outcome["outcome"] == "failed" else outcome for plan, outcome in zip(plans, outcomes)]

@@ -15,7 +15,8 @@ __metaclass__ = type
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError, HttpClient
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import (
+    MAX_PAGES, ApiError, HttpClient, expect_object, shown)
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_uuid, check_uuid_list
 
 DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
@@ -83,10 +84,12 @@ class TelnyxRooms:
     def get_session(self, room_session_id, include_participants=False):
         room_session_id = check_uuid(room_session_id, "room_session_id")
         params = {"include_participants": "true"} if include_participants else None
-        return self.http.request("GET", "/room_sessions/%s" % room_session_id, params=params)[1]["data"]
+        path = "/room_sessions/%s" % room_session_id
+        body = self.http.request("GET", path, params=params)[1]
+        return expect_object(body, "data", dict, "GET", self.http.log_path(path))
 
     def find_session(self, room_session_id, include_participants=False):
-        """The session, or None when the API says 404."""
+        """The session, or None when the API says 404 (only then: an empty 200 is an ApiError)."""
         try:
             return self.get_session(room_session_id, include_participants)
         except ApiError as exc:
@@ -101,26 +104,21 @@ class TelnyxRooms:
         return self._all_pages("/room_sessions/%s/participants" % room_session_id, params, page_size)
 
     def _all_pages(self, path, params, page_size):
-        """Page 1 tells total_pages; the rest are fetched in parallel on the shared pool."""
+        """Page 1 tells total_pages; the rest are fetched on the shared pool, a few at a time."""
         page_size = max(1, min(MAX_PAGE_SIZE, int(page_size)))
+        where = self.http.log_path(path)
 
         def page(number):
             query = dict(params)
             query["page[number]"] = str(number)
             query["page[size]"] = str(page_size)
-            return self.http.request("GET", path, params=query)[1] or {}
+            body = self.http.request("GET", path, params=query)[1]
+            return expect_object(body, "data", list, "GET", where), expect_object(body, "meta", dict, "GET", where)
 
-        first = page(1)
-        items = list(first.get("data") or [])
-        total_pages = int((first.get("meta") or {}).get("total_pages") or 1)
-        rest = range(2, total_pages + 1)
-        if total_pages > 2 and self.page_concurrency > 1:
-            with ThreadPoolExecutor(max_workers=min(self.page_concurrency, total_pages - 1)) as pool:
-                pages = list(pool.map(page, rest))
-        else:
-            pages = [page(n) for n in rest]
-        for body in pages:
-            items.extend(body.get("data") or [])
+        items, meta = page(1)
+        last = self._page_count(meta, page_size, path)
+        if items and last > 1:
+            items = items + self._later_pages(lambda number: page(number)[0], last)
         # Sessions that move between pages while we read would show up twice: keep the first.
         seen, unique = set(), []
         for item in items:
@@ -129,6 +127,47 @@ class TelnyxRooms:
                 seen.add(key)
                 unique.append(item)
         return unique
+
+    def _page_count(self, meta, page_size, path):
+        """meta.total_pages, when it is a whole number that meta.total_results and MAX_PAGES allow."""
+        total_pages = meta.get("total_pages")
+        if not _whole(total_pages):
+            said = shown(total_pages) if "total_pages" in meta else "missing"
+            raise self.http.error("meta.total_pages is %s, expected a whole number" % said, "GET", path)
+        total_results, size = meta.get("total_results"), meta.get("page_size")
+        if _whole(total_results):
+            # The server may cap page[size] below what we asked: its own page_size then counts.
+            size = size if _whole(size) and 0 < size < page_size else page_size
+            justified = max(1, -(-total_results // size))
+            if total_pages > justified:
+                raise self.http.error("meta.total_pages is %d, but meta.total_results (%d) fills only %d pages of %d"
+                                      % (total_pages, total_results, justified, size), "GET", path)
+        if total_pages > MAX_PAGES:
+            raise self.http.error("meta.total_pages is %d, more than the %d pages a listing reads: narrow the filters"
+                                  % (total_pages, MAX_PAGES), "GET", path)
+        return max(1, total_pages)
+
+    def _later_pages(self, page, last):
+        """The items of pages 2..last, with at most page_concurrency requests in flight (never one
+        future per page: last may be large). An empty page means the list ended: no more are asked for."""
+        numbers, in_flight, items, ended = iter(range(2, last + 1)), [], [], False
+        workers = max(1, min(self.page_concurrency, last - 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+
+            def ask_next():
+                number = next(numbers, None)
+                if number is not None:
+                    in_flight.append(pool.submit(page, number))
+
+            for _worker in range(workers):
+                ask_next()
+            while in_flight:
+                data = in_flight.pop(0).result()
+                items.extend(data)  # pages asked for before the end showed are still read: none is lost
+                ended = ended or not data
+                if not ended:
+                    ask_next()
+        return items
 
     # Actions ---------------------------------------------------------------
 
@@ -144,6 +183,10 @@ class TelnyxRooms:
                 body["exclude"] = check_uuid_list(exclude, "exclude")
         path = "/room_sessions/%s/actions/%s" % (room_session_id, action)
         return self.http.request("POST", path, json_body=body, idempotent=True)[1]
+
+
+def _whole(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def participants_value(participants):

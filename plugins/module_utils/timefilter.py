@@ -17,26 +17,41 @@ __metaclass__ = type
 import datetime
 import re
 
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_keys
 
 OPERATORS = ("eq", "gte", "lte")
 UTC = datetime.timezone.utc
-_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# All patterns are used with fullmatch, so nothing (not even a newline) may follow them.
+_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _INSTANT_RE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}:?\d{2})?$")
-_RELATIVE_RE = re.compile(r"^now(?:\s*([+-])\s*(\d+)\s*([smhdw]))?$")
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}:?\d{2})?")
+_RELATIVE_RE = re.compile(r"now(?:\s*([+-])\s*(\d+)\s*([smhdw]))?")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+DURATION_RE = re.compile(r"\s*(\d+)\s*([smhdw])\s*")
+# A century: longer is surely a typo, and now minus it is still a valid date.
+MAX_DURATION = 100 * 366 * 86400
 
 
 def parse_duration(value, option):
     """'90m', '2h', '1d', '2w' or a number of seconds, as seconds."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    match = DURATION_RE.match(str(value))
+        return _seconds(value, "s", option, value)
+    match = DURATION_RE.fullmatch(value) if isinstance(value, str) else None
     if not match:
         raise InvalidInput("%s must be a duration such as 90m, 2h, 1d or 2w, got %r" % (option, value))
-    return int(match.group(1)) * _UNITS[match.group(2)]
+    return _seconds(match.group(1), match.group(2), option, value)
+
+
+def _seconds(count, unit, option, value):
+    """count (an int or a digit string) units as seconds, at most MAX_DURATION."""
+    if isinstance(count, str):
+        # Past 15 digits it is over the limit anyway, and int() refuses very long digit strings.
+        count = int(count) if len(count) <= 15 else MAX_DURATION + 1
+    seconds = count * _UNITS[unit]
+    if seconds > MAX_DURATION:
+        raise InvalidInput("%s must be at most 100 years, got %r" % (option, value))
+    return seconds
 
 
 def parse_bound(value, option, now=None):
@@ -48,15 +63,15 @@ def parse_bound(value, option, now=None):
     text = str(value).strip() if isinstance(value, str) else None
     if text is None:
         raise InvalidInput("%s must be a date or an ISO 8601 timestamp, got %r" % (option, value))
-    match = _RELATIVE_RE.match(text.lower())
+    match = _RELATIVE_RE.fullmatch(text.lower())
     if match:
         now = now or datetime.datetime.now(UTC)
         if match.group(1):
-            seconds = int(match.group(2)) * _UNITS[match.group(3)]
+            seconds = _seconds(match.group(2), match.group(3), option, value)
             now += datetime.timedelta(seconds=seconds if match.group(1) == "+" else -seconds)
         return None, now
     try:
-        match = _DATE_RE.match(text)
+        match = _DATE_RE.fullmatch(text)
         if match:
             return datetime.date(*[int(g) for g in match.groups()]), None
         instant = parse_instant(text)
@@ -71,22 +86,31 @@ def parse_bound(value, option, now=None):
 def parse_instant(text):
     """Parse an ISO 8601 timestamp into an aware UTC datetime; None when it is not one.
 
-    A timestamp without a zone is taken as UTC, which is what both APIs use.
+    A timestamp without a zone is taken as UTC, which is what both APIs use. Impossible values
+    (month 13, year 0, offset +25:00) are not timestamps either.
     """
-    if not text:
-        return None
-    match = _INSTANT_RE.match(text.strip())
+    match = _INSTANT_RE.fullmatch(text.strip()) if isinstance(text, str) else None
     if not match:
         return None
     year, month, day, hour, minute, second, fraction, zone = match.groups()
     micro = int((fraction or "0")[:6].ljust(6, "0"))
-    tz = UTC
-    if zone and zone not in ("Z", "z"):
-        sign = -1 if zone[0] == "-" else 1
-        digits = zone[1:].replace(":", "")
-        tz = datetime.timezone(sign * datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-    stamp = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tz)
-    return stamp.astimezone(UTC)
+    try:
+        stamp = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro,
+                                  _zone(zone))
+        return stamp.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _zone(zone):
+    if not zone or zone in ("Z", "z"):
+        return UTC
+    digits = zone[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 23 or minutes > 59:
+        raise ValueError("offset %s is out of range" % zone)
+    sign = -1 if zone[0] == "-" else 1
+    return datetime.timezone(sign * datetime.timedelta(hours=hours, minutes=minutes))
 
 
 def to_utc_string(value, option):
@@ -120,12 +144,18 @@ class TimeWindow:
         return dict((op, (day or instant.date()).isoformat()) for op, (day, instant) in self.bounds.items())
 
     def matches(self, value):
-        """Whether a resource's timestamp (string or None) lies in the window."""
+        """Whether a resource's timestamp (string or None) lies in the window.
+
+        A missing timestamp (a nullable field such as ended_at) lies in no window; one that cannot be
+        parsed is the server's fault, so it fails the task rather than silently dropping the resource.
+        """
         if not self.bounds:
             return True
-        stamp = parse_instant(value) if isinstance(value, str) else None
-        if stamp is None:
+        if value is None or value == "":
             return False
+        stamp = parse_instant(value)
+        if stamp is None:
+            raise ApiError("the server sent %s=%r, which is not an ISO 8601 timestamp" % (self.field, value))
         for op, (day, instant) in self.bounds.items():
             left, right = (stamp.date(), day) if day is not None else (stamp, instant)
             if op == "eq" and instant is not None and not instant.microsecond:

@@ -20,7 +20,8 @@ try:
 except ImportError:  # pragma: no cover
     from urlparse import urlsplit  # type: ignore
 
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError, HttpClient
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import (
+    MAX_PAGES, ApiError, HttpClient, expect_object)
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import to_utc_string
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import (
     InvalidInput, check_sid, check_unique_name, path_segment)
@@ -104,16 +105,17 @@ class TwilioProxy:
         return self._all_pages(self._sessions(service_sid), "sessions", page_size)
 
     def get_session(self, service_sid, sid):
-        return self.http.request("GET", self._session(service_sid, sid))[1]
+        return self._fetch_session(self._session(service_sid, sid))
 
     def find_session(self, service_sid, sid=None, unique_name=None):
-        """The session by SID or unique name, or None when the API says 404."""
+        """The session by SID or unique name, or None when the API says 404 (only then: an empty
+        200 is an ApiError, never "no such session", which would make proxy_session create one)."""
         if sid:
             path = self._session(service_sid, sid)
         else:
             path = "%s/%s" % (self._sessions(service_sid), path_segment(check_unique_name(unique_name)))
         try:
-            return self.http.request("GET", path)[1]
+            return self._fetch_session(path)
         except ApiError as exc:
             if exc.status == 404:
                 return None
@@ -165,28 +167,66 @@ class TwilioProxy:
         return self._delete("%s/Participants/%s" % (path, check_sid(sid, "KP", "participant sid")))
 
     def _delete(self, path):
-        """A 404 means gone: before us (False), or by our own first attempt whose answer was lost (True)."""
+        """True when deleted by us, False when it was already gone.
+
+        A 404 after retries means our own earlier attempt deleted it only when that attempt may have
+        reached the server (see ApiError.may_have_applied); after a 429 or 503 it was gone before us.
+        """
         try:
             self.http.request("DELETE", path)
         except ApiError as exc:
             if exc.status == 404:
-                return exc.retries > 0
+                return exc.may_have_applied
             raise
         return True
 
     # Paging ----------------------------------------------------------------
 
+    def _fetch_session(self, path):
+        """GET one session: a JSON object with its 'sid', or an ApiError."""
+        body = self.http.request("GET", path)[1]
+        expect_object(body, "sid", str, "GET", self.http.log_path(path))
+        return body
+
     def _all_pages(self, path, key, page_size):
-        """Follow meta.next_page_url, which must stay on the API's own origin (credentials go with it)."""
-        items = []
+        """Follow meta.next_page_url, which must stay on the API's own origin (credentials go with it),
+        must not come back to a page already read, and must not follow an empty page."""
+        items, visited, where = [], set(), self.http.log_path(path)
         url, params = path, {"PageSize": str(max(1, min(MAX_PAGE_SIZE, int(page_size))))}
-        while url:
-            body = self.http.request("GET", url, params=params)[1] or {}
-            items.extend(body.get(key) or [])
-            url, params = (body.get("meta") or {}).get("next_page_url"), None
-            if url:
-                target = urlsplit(url)
-                if (target.scheme, target.netloc) != self._origin:
-                    raise ApiError("refusing to follow next_page_url to another host (%s)" % target.netloc,
-                                   method="GET", path=path)
-        return items
+        while True:
+            body = self.http.request("GET", url, params=params)[1]
+            page = expect_object(body, key, list, "GET", where)
+            next_url = expect_object(body, "meta", dict, "GET", where).get("next_page_url")
+            items.extend(page)
+            if not next_url:
+                return items
+            self._check_next_page(next_url, page, visited, path)
+            visited.add(next_url)
+            url, params = next_url, None
+
+    def _check_next_page(self, next_url, page, visited, path):
+        """An ApiError unless next_url leads somewhere new on our own origin, after a page with items."""
+        target = _origin_of(next_url)
+        if target is None:
+            problem = "meta.next_page_url is not a URL"
+        elif target != self._origin:
+            problem = "refusing to follow next_page_url to another host (%s)" % target[1]
+        elif not page:
+            # Stopping could drop the pages behind it; following could loop: neither is safe.
+            problem = "meta.next_page_url after an empty page"
+        elif next_url in visited:
+            problem = "meta.next_page_url leads back to a page already read: the list would never end"
+        elif len(visited) + 1 >= MAX_PAGES:
+            problem = "more than %d pages: the list would not end in reasonable time" % MAX_PAGES
+        else:
+            return
+        raise self.http.error(problem, "GET", path)
+
+
+def _origin_of(url):
+    """(scheme, host:port) of a URL, or None when it is not one."""
+    try:
+        parts = urlsplit(url) if isinstance(url, str) else None
+    except ValueError:
+        return None
+    return (parts.scheme, parts.netloc) if parts and parts.scheme and parts.netloc else None

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import re
 
 try:
@@ -19,8 +20,11 @@ try:
 except ImportError:  # pragma: no cover - Python 2 is not supported, this only keeps pylint quiet
     from urllib import quote  # type: ignore
 
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-SID_RE = r"^%s[0-9a-fA-F]{32}$"
+# Patterns are used with fullmatch: with match and "$", a trailing newline would pass into the URL.
+UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+SID_RE = r"%s[0-9a-fA-F]{32}"
+TRUE_STRINGS = ("true", "yes", "on", "1")
+FALSE_STRINGS = ("false", "no", "off", "0")
 UNIQUE_NAME_MAX = 191
 MAX_IDS = 10000
 
@@ -30,9 +34,9 @@ class InvalidInput(ValueError):
 
 
 def check_uuid(value, option):
-    if not isinstance(value, str) or not UUID_RE.match(value):
-        raise InvalidInput("%s must be a UUID such as 0ccc7b54-4df3-4bca-a65a-3da1ecc777f0, got %r"
-                           % (option, _shorten(value)))
+    if not isinstance(value, str) or not UUID_RE.fullmatch(value):
+        raise InvalidInput("%s must be a UUID such as 0ccc7b54-4df3-4bca-a65a-3da1ecc777f0, got %s"
+                           % (option, _shown(value)))
     return value.lower()
 
 
@@ -46,8 +50,8 @@ def check_uuid_list(values, option, limit=MAX_IDS):
 
 def check_sid(value, prefix, option):
     """Twilio SIDs are two letters and 32 hex digits (KS service, KC session, KP participant)."""
-    if not isinstance(value, str) or not re.match(SID_RE % prefix, value):
-        raise InvalidInput("%s must be %s followed by 32 hexadecimal digits, got %r" % (option, prefix, _shorten(value)))
+    if not isinstance(value, str) or not re.fullmatch(SID_RE % re.escape(prefix), value):
+        raise InvalidInput("%s must be %s followed by 32 hexadecimal digits, got %s" % (option, prefix, _shown(value)))
     return value
 
 
@@ -67,9 +71,40 @@ def check_unique_name(value, option="unique_name"):
     return value
 
 
+def check_bool(value, option):
+    """A real bool, or one of the usual strings; anything else (maybe, 2, None) is an error, not false."""
+    if isinstance(value, bool):
+        return value
+    text = value.lower() if isinstance(value, str) else None
+    if text in TRUE_STRINGS:
+        return True
+    if text in FALSE_STRINGS:
+        return False
+    raise InvalidInput("%s must be true or false, got %s" % (option, _shown(value)))
+
+
+def check_int_range(value, option, minimum, maximum=None):
+    """An int within minimum..maximum (no maximum when None); bools and floats are refused, not truncated."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput("%s must be a whole number, got %s" % (option, _shown(value)))
+    if value < minimum or (maximum is not None and value > maximum):
+        raise InvalidInput("%s must be %s, got %d" % (option, _range_text(minimum, maximum), value))
+    return value
+
+
+def check_seconds(value, option, maximum, allow_zero=True):
+    """A finite number of seconds, 0 (or above 0 when allow_zero is false) up to maximum."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InvalidInput("%s must be a finite number of seconds, got %s" % (option, _shown(value)))
+    if value < 0 or (value == 0 and not allow_zero) or value > maximum:
+        lower = "0 or more" if allow_zero else "greater than 0"
+        raise InvalidInput("%s must be %s and at most %s seconds, got %s" % (option, lower, maximum, value))
+    return value
+
+
 def check_keys(spec, allowed, option):
     """A dictionary option's keys must be among the allowed ones."""
-    unknown = sorted(set(spec) - set(allowed))
+    unknown = sorted(str(key) for key in set(spec) - set(allowed))
     if unknown:
         raise InvalidInput("%s has unknown key(s) %s; use %s" % (option, ", ".join(unknown), ", ".join(allowed)))
 
@@ -80,6 +115,11 @@ def path_segment(value):
     return encoded.replace(".", "%2E") if encoded in (".", "..") or encoded.startswith("..") else encoded
 
 
-def _shorten(value, limit=60):
-    text = value if isinstance(value, str) else repr(value)
+def _range_text(minimum, maximum):
+    return "%d or more" % minimum if maximum is None else "between %d and %d" % (minimum, maximum)
+
+
+def _shown(value, limit=60):
+    """The value as Python shows it (so a trailing newline is visible), cut short."""
+    text = repr(value)
     return text if len(text) <= limit else text[:limit] + "..."

@@ -19,6 +19,11 @@ description:
   - O(mode) and O(unique_name) cannot change on an existing session. Asking for a different one fails and says how
     to proceed; the module never deletes a session by itself.
   - A session has at most two participants; asking for more fails before any request.
+  - Converges when the world moves under it. When two runs create the same O(unique_name) at once, the one that
+    loses converges on the session the other made. A close that meets a session already closed (code 80607) reads
+    the session and reports no change unless our own request closed it. When the API gives up after an attempt that
+    may have been applied, the session is read again; if it is as declared the task succeeds, otherwise it fails
+    saying the change may have been applied and a rerun converges.
 author:
   - commsops maintainers (@commsops)
 extends_documentation_fragment:
@@ -33,7 +38,9 @@ attributes:
   diff_mode:
     support: full
     details:
-      - Shows the session's fields and its participants' identifiers before and after.
+      - Shows the session's fields (not its SID) and its participants' identifiers before and after. For a create,
+        the fields you do not set show the values the API gives them (status V(open), ttl 0, mode
+        V(voice-and-message)), so check mode shows the same C(after) as the real run.
   idempotent:
     support: partial
     details:
@@ -52,7 +59,9 @@ options:
         when it is created. Do not put personal data in it.
     type: str
   state:
-    description: V(present) creates or converges the session; V(absent) deletes it (already absent is no change).
+    description:
+      - V(present) creates or converges the session; V(absent) deletes it. Already absent, whether found by O(sid) or
+        O(unique_name), or deleted by someone else meanwhile, is no change.
     type: str
     choices: [present, absent]
     default: present
@@ -67,7 +76,10 @@ options:
     description: Seconds the session lives after its last interaction (or its creation); 0 means no limit.
     type: int
   date_expiry:
-    description: When the session expires, as an ISO 8601 timestamp in any zone; compared and sent in UTC.
+    description:
+      - When the session expires, as an ISO 8601 timestamp in any zone; compared and sent in UTC.
+      - A relative value such as C(now+1d) is accepted, but it is a new instant on every run, so every run reports a
+        change. To keep a session alive for a while after its last interaction, and converge, use O(ttl) instead.
     type: str
   mode:
     description: What the session carries. Set when it is created; cannot change later.
@@ -196,14 +208,14 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.commsops.sessions.plugins.module_utils.options import (
     module_client, reported_errors, twilio_argument_spec, twilio_client)
 from ansible_collections.commsops.sessions.plugins.module_utils.proxy_sessions import (
-    apply_plan, desired_state, expected_after, identity, plan_is_empty, plan_present, summary)
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_sid
+    apply_and_settle, create_or_adopt, desired_state, expected_after, identity, plan_is_empty, plan_present, summary, to_create)
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
 
 PARTICIPANT = dict(identifier=dict(type="str", required=True), friendly_name=dict(type="str"),
                    proxy_identifier=dict(type="str"), proxy_identifier_sid=dict(type="str"))
 
 
-def find(client, service_sid, sid, unique_name):
+def find(client, service_sid, sid, unique_name, state):
     """The declared session, or None; sid and unique_name must not point at two different sessions."""
     if not sid:
         return client.find_session(service_sid, unique_name=unique_name) if unique_name else None
@@ -212,7 +224,7 @@ def find(client, service_sid, sid, unique_name):
         other = client.find_session(service_sid, unique_name=unique_name)
         if other is not None and other["sid"] != sid:
             raise InvalidInput("sid and unique_name point at different sessions (%s is %s)" % (unique_name, other["sid"]))
-    if current is None and sid:
+    if current is None and state == "present":
         raise InvalidInput("sid: no session %s in service %s; a session cannot be created with a chosen SID "
                            "(give unique_name instead)" % (sid, service_sid))
     return current
@@ -238,41 +250,42 @@ def main():
     with reported_errors(module):
         service_sid, sid, unique_name = identity(params)
         want = desired_state(params)
-        participants = params["participants"]
-        for participant in participants or []:
-            if participant.get("proxy_identifier_sid"):
-                check_sid(participant["proxy_identifier_sid"], "PN", "participants.proxy_identifier_sid")
-        if params["state"] == "absent" and params["participants"]:
+        participants, purge = params["participants"], params["purge_participants"]
+        if params["state"] == "absent" and participants:
             raise InvalidInput("participants has no meaning with state=absent")
         client = module_client(module, twilio_client)
-        current = find(client, service_sid, sid, unique_name)
+        current = find(client, service_sid, sid, unique_name, params["state"])
         before_participants = client.list_participants(service_sid, current["sid"]) if current else []
         before = summary(current, before_participants)
 
         if params["state"] == "absent":
+            changed = current is not None
             if current and not module.check_mode:
-                client.delete_session(service_sid, current["sid"])
-            module.exit_json(changed=current is not None, session=None, diff=dict(before=before, after={}))
+                changed = client.delete_session(service_sid, current["sid"])
+            module.exit_json(changed=changed, session=None, diff=dict(before=before, after={}))
 
         if current is None:
-            created = dict(want, unique_name=unique_name)
-            after = summary(created, participants)
             if module.check_mode:
-                module.exit_json(changed=True, session=None, diff=dict(before={}, after=after))
-            session = client.create_session(service_sid, unique_name, want.get("date_expiry"), want.get("ttl"),
-                                            want.get("mode"), want.get("status"), participants)
-            session["participants"] = client.list_participants(service_sid, session["sid"]) if participants else []
-            module.exit_json(changed=True, session=session, diff=dict(before={}, after=summary(session, session["participants"])))
+                module.exit_json(changed=True, session=None, diff=dict(before={}, after=summary(to_create(want, unique_name), participants)))
+            session, current = create_or_adopt(client, service_sid, unique_name, want, participants)
+            if session is not None:
+                session["participants"] = client.list_participants(service_sid, session["sid"]) if participants else []
+                module.exit_json(changed=True, session=session, diff=dict(before={}, after=summary(session, session["participants"])))
+            before_participants = client.list_participants(service_sid, current["sid"])  # another run created it first
+            before = summary(current, before_participants)
 
-        plan = plan_present(current, before_participants, want, unique_name, participants, params["purge_participants"])
+        def replan(session, session_participants):
+            return plan_present(session, session_participants, want, unique_name, participants, purge)
+
+        plan = replan(current, before_participants)
         if plan_is_empty(plan):
             module.exit_json(changed=False, session=dict(current, participants=before_participants),
                              diff=dict(before=before, after=before))
         after, after_participants = expected_after(current, before_participants, plan)
+        changed = True
         if not module.check_mode:
-            after = apply_plan(client, service_sid, current, plan)
-            after_participants = client.list_participants(service_sid, current["sid"])
-        module.exit_json(changed=True, session=dict(after, participants=after_participants),
+            after, after_participants, changed = apply_and_settle(client, service_sid, current, plan, replan)
+        module.exit_json(changed=changed, session=dict(after, participants=after_participants),
                          diff=dict(before=before, after=summary(after, after_participants)))
 
 

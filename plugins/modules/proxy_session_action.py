@@ -19,6 +19,12 @@ description:
     429, every worker waits, so a large batch slows down instead of failing.
   - When some sessions fail, the others are still done, and the task fails with a message that counts and names
     the failures; RV(results) says what happened to each session.
+  - A close answered with code 80607 (the session is closed already, by itself, by someone else, or by our own
+    attempt whose answer was lost) is settled by reading the session. When the API gives up after an attempt that
+    may have reached it (a dropped connection, a 500, 502 or 504), the session is read once too; a delete then
+    answered 404 counts as done by us only in that case. When the read cannot tell, the session is reported
+    V(unknown), never plainly failed or done.
+  - The same SID given twice is acted on once. An empty O(sids) means nothing to do, and no request is sent.
 author:
   - commsops maintainers (@commsops)
 extends_documentation_fragment:
@@ -52,7 +58,8 @@ options:
   sids:
     description:
       - Sessions by SID (C(KC...)), in O(service_sid).
-      - For V(close) each is fetched first, to skip closed ones; for V(delete) a session already gone is skipped.
+      - Each is read first, in check mode and real runs alike, so both plan the same; a closed session is skipped by
+        V(close), a session already gone is skipped by V(delete) and fails V(close).
     type: list
     elements: str
   select:
@@ -121,14 +128,20 @@ results:
     action:
       description: The action.
       type: str
+    outcome:
+      description:
+        - What happened to this session. V(changed) it was done (or would be, in check mode); V(skipped) there was
+          nothing to do; V(failed) it was not done; V(unknown) an attempt may have been applied but reading the session
+          back could not tell, and a rerun converges.
+        - Entries carry no C(skipped) key, on purpose, so that a task that found nothing to do reads as ran, not as
+          skipped (Ansible reads a RV(results) list whose entries are all skipped as a skipped task).
+      type: str
+      choices: [changed, skipped, failed, unknown]
     changed:
       description: Whether the action was done (or would be, in check mode).
       type: bool
-    skipped:
-      description: Whether there was nothing to do.
-      type: bool
     failed:
-      description: Whether the action failed for this session.
+      description: Whether the action failed for this session (not done; V(unknown) outcomes are not failed).
       type: bool
     reason:
       description: What was done, or why it was skipped.
@@ -136,35 +149,36 @@ results:
     error:
       description: The error, with the vendor's code.
       type: str
-      returned: when failed
+      returned: when failed or unknown
 counts:
-  description: Sessions handled (C(total)), C(changed), C(skipped) and C(failed).
+  description:
+    - Sessions handled (C(total)), C(changed), C(skipped), C(failed) and C(unknown) (may have been applied; rerun to
+      converge).
   returned: always
   type: dict
-  sample: {"total": 3, "changed": 2, "skipped": 1, "failed": 0}
+  sample: {"total": 3, "changed": 2, "skipped": 1, "failed": 0, "unknown": 0}
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import bounded_concurrency, finish_bulk, run_bulk
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import (
+    MAX_CONCURRENCY, MIN_CONCURRENCY, failure, finish_bulk, run_bulk, unique, with_outcome)
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
 from ansible_collections.commsops.sessions.plugins.module_utils.options import (
     module_client, reported_errors, twilio_argument_spec, twilio_client)
 from ansible_collections.commsops.sessions.plugins.module_utils.proxy_sessions import (
     Selection, carry_out, plan_action, select_sessions)
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_sid, check_sid_list
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_int_range, check_sid, check_sid_list
 
 
-def given_sessions(client, service_sid, sids, action, check_mode, concurrency):
-    """Sessions given by SID. A delete needs no read (a gone session answers 404, skipped); the rest are fetched."""
-    if action == "delete" and not check_mode:
-        return [dict(sid=sid, service_sid=service_sid) for sid in sids]
-
+def given_sessions(client, service_sid, sids, concurrency):
+    """Sessions given by SID, each read once, so a real run and a check run plan alike. A session that
+    is gone is marked missing: a delete skips it, a close fails it."""
     def fetch(sid):
         try:
             found = client.find_session(service_sid, sid=sid)
         except ApiError as exc:
-            return dict(sid=sid, service_sid=service_sid, failed=True, error=str(exc))
+            return with_outcome(dict(sid=sid, service_sid=service_sid), "failed", **failure(exc))
         return found or dict(sid=sid, service_sid=service_sid, missing=True)
 
     return run_bulk(sids, fetch, concurrency)
@@ -187,25 +201,27 @@ def main():
     )
     params, action = module.params, module.params["action"]
     with reported_errors(module):
-        services = [check_sid(params["service_sid"], "KS", "service_sid")] if params["service_sid"] else \
-            check_sid_list(params["service_sids"], "KS", "service_sids")
-        sids = check_sid_list(params["sids"], "KC", "sids") if params["sids"] else None
+        services = [check_sid(params["service_sid"], "KS", "service_sid")] if params["service_sid"] is not None else \
+            unique(check_sid_list(params["service_sids"], "KS", "service_sids"))
+        sids = unique(check_sid_list(params["sids"], "KC", "sids")) if params["sids"] is not None else None
         selection = Selection(params["select"], "select.") if params["select"] is not None else None
-        concurrency = bounded_concurrency(params["concurrency"])
+        concurrency = check_int_range(params["concurrency"], "concurrency", MIN_CONCURRENCY, MAX_CONCURRENCY)
+        if params["max_sessions"] is not None:
+            check_int_range(params["max_sessions"], "max_sessions", 0)
         client = module_client(module, twilio_client, pool_size=concurrency)
 
         if selection:
             sessions = select_sessions(client, services, selection)
         else:
-            sessions = given_sessions(client, services[0], sids, action, module.check_mode, concurrency)
+            sessions = given_sessions(client, services[0], sids, concurrency)
         results = []
         for session in sessions:
-            if session.get("failed"):
-                results.append(dict(session, action=action, changed=False, skipped=False))
+            if session.get("outcome") == "failed":
+                results.append(dict(session, action=action))
             elif session.get("missing"):
-                gone = dict(sid=session["sid"], service_sid=session["service_sid"], action=action, changed=False, failed=False)
-                results.append(dict(gone, skipped=True, reason="already gone") if action == "delete" else
-                               dict(gone, skipped=False, failed=True, error="no session %s in service %s" % (
+                gone = dict(sid=session["sid"], service_sid=session["service_sid"], action=action)
+                results.append(with_outcome(gone, "skipped", reason="already gone") if action == "delete" else
+                               with_outcome(gone, "failed", error="no session %s in service %s" % (
                                    session["sid"], session["service_sid"])))
             else:
                 results.append(plan_action(session, action))

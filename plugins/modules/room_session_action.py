@@ -20,6 +20,11 @@ description:
     only where there is something to do. In check mode it sends no action at all and returns the plan.
   - When some sessions fail, the others are still done, and the task fails with a message that counts and names
     the failures; RV(results) says what happened to each session.
+  - When the API gives up after an attempt that may have reached it (a dropped connection, a 500, 502 or 504), the
+    session is read once; if nothing is left to do the action counts as done, if the read cannot tell (or for
+    V(mute) and V(unmute), which the API does not show) the session is reported V(unknown), never plainly failed or done.
+  - The same id given twice (UUIDs compare case-insensitively) is acted on once. An empty O(room_session_ids) means
+    nothing to do, and no request is sent.
 author:
   - commsops maintainers (@commsops)
 extends_documentation_fragment:
@@ -132,27 +137,33 @@ results:
       description: The action.
       type: str
       sample: end
+    outcome:
+      description:
+        - What happened to this session. V(changed) it was done (or would be, in check mode); V(skipped) there was
+          nothing to do; V(failed) it was not done; V(unknown) an attempt may have been applied but reading the session
+          back could not tell, and a rerun converges.
+        - Entries carry no C(skipped) key, on purpose, so that a task that found nothing to do reads as ran, not as
+          skipped (Ansible reads a RV(results) list whose entries are all skipped as a skipped task).
+      type: str
+      choices: [changed, skipped, failed, unknown]
     changed:
-      description: Whether the action was done (or, in check mode, would be).
-      type: bool
-    skipped:
-      description: Whether there was nothing to do.
+      description: Whether the action was done (or would be, in check mode).
       type: bool
     failed:
-      description: Whether the action failed for this session.
+      description: Whether the action failed for this session (not done; V(unknown) outcomes are not failed).
       type: bool
     reason:
       description: What was done, or why it was skipped.
       type: str
       sample: "ended: ends the session (2 present)"
     participants:
-      description: The participants acted on (for V(end), those present when it ended).
+      description: The participants acted on (for V(end), those present when it ended, from the same listing).
       type: list
       elements: str
     error:
-      description: The error, with the vendor's code, when this session failed.
+      description: The error, with the vendor's code.
       type: str
-      returned: when failed
+      returned: when failed or unknown
 counts:
   description: How many sessions were handled, and how.
   returned: always
@@ -170,17 +181,21 @@ counts:
     failed:
       description: Sessions that failed.
       type: int
-  sample: {"total": 3, "changed": 2, "skipped": 1, "failed": 0}
+    unknown:
+      description: Sessions whose outcome is V(unknown) (may have been applied; rerun to converge).
+      type: int
+  sample: {"total": 3, "changed": 2, "skipped": 1, "failed": 0, "unknown": 0}
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import bounded_concurrency, finish_bulk
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import MAX_CONCURRENCY, MIN_CONCURRENCY, finish_bulk, unique
 from ansible_collections.commsops.sessions.plugins.module_utils.options import (
     module_client, reported_errors, telnyx_argument_spec, telnyx_client)
 from ansible_collections.commsops.sessions.plugins.module_utils.room_sessions import (
     Selection, carry_out, fetch_sessions, plan_action, select_sessions)
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_uuid, check_uuid_list
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import (
+    InvalidInput, check_int_range, check_uuid, check_uuid_list)
 
 SELECTORS = ("room_session_id", "room_session_ids", "select")
 
@@ -219,20 +234,23 @@ def main():
     params, action = module.params, module.params["action"]
     with reported_errors(module):
         participants, exclude = targets(params)
-        concurrency = bounded_concurrency(params["concurrency"])
+        concurrency = check_int_range(params["concurrency"], "concurrency", MIN_CONCURRENCY, MAX_CONCURRENCY)
+        if params["max_sessions"] is not None:
+            check_int_range(params["max_sessions"], "max_sessions", 0)
         selection = Selection(params["select"], "select.") if params["select"] is not None else None
-        if params["room_session_id"]:
+        if params["room_session_id"] is not None:
             ids = [check_uuid(params["room_session_id"], "room_session_id")]
-        else:
-            ids = check_uuid_list(params["room_session_ids"], "room_session_ids") if params["room_session_ids"] else None
+        elif selection is None:
+            ids = unique(check_uuid_list(params["room_session_ids"], "room_session_ids"))
         client = module_client(module, telnyx_client, pool_size=concurrency)
 
+        # Participants come with the listing, so end can say who was present at no extra request.
         if selection:
-            found = [dict(session=s) for s in select_sessions(client, selection, include_participants=action != "end")]
+            found = [dict(session=s) for s in select_sessions(client, selection, include_participants=True)]
         else:
-            found = fetch_sessions(client, ids, action != "end", concurrency)
+            found = fetch_sessions(client, ids, True, concurrency)
         results = [plan_action(f["session"], action, participants, exclude) if "session" in f
-                   else dict(f, action=action, skipped=False) for f in found]
+                   else dict(f, action=action) for f in found]
         finish_bulk(module, results, "room_session_id", params["max_sessions"],
                     lambda planned: carry_out(client, planned, participants, exclude, concurrency))
 

@@ -13,7 +13,9 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError, HAS_REQUESTS
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_bool
+
+BOOL_TYPES = ("bool", "boolean")
 
 
 class SessionsLookupBase(LookupBase):
@@ -23,6 +25,10 @@ class SessionsLookupBase(LookupBase):
     def run_with(self, terms, variables, kwargs, client_factory, fetch):
         if terms:
             raise AnsibleLookupError("this lookup takes keyword arguments only, got terms %r" % (terms,))
+        try:
+            self.check_keywords(kwargs, variables or {})
+        except InvalidInput as exc:
+            raise AnsibleLookupError(str(exc))
         self.set_options(var_options=variables, direct=kwargs)
         if not HAS_REQUESTS:
             raise AnsibleLookupError("the Python library 'requests' is required on the controller")
@@ -32,7 +38,28 @@ class SessionsLookupBase(LookupBase):
                 return fetch(client)
             finally:
                 client.http.close()
-        except (InvalidInput, ValueError) as exc:
+        except (InvalidInput, ApiError) as exc:
             raise AnsibleLookupError(str(exc))
-        except ApiError as exc:
-            raise AnsibleLookupError(str(exc))
+
+    def check_keywords(self, kwargs, variables):
+        """Refuse what the config manager would quietly accept and so widen the selection:
+        an unknown keyword (actve=false is dropped) or a loose boolean (active='maybe' becomes false)."""
+        definitions = self.option_definitions
+        unknown = sorted(set(kwargs) - set(definitions))
+        if unknown:
+            raise InvalidInput("unknown keyword argument(s) %s; valid ones are %s"
+                               % (", ".join(unknown), ", ".join(sorted(definitions))))
+        for name, definition in definitions.items():
+            if definition.get("type") not in BOOL_TYPES:
+                continue
+            if name in kwargs:
+                check_bool(kwargs[name], name)
+                continue
+            for var in definition.get("vars") or []:
+                value = variables.get(var["name"])
+                # Lookups get variables untemplated, and the config manager would read '{{ x }}' as false.
+                if isinstance(value, str) and "{{" in value:
+                    raise InvalidInput("%s must be a literal true or false (a lookup does not template it), got %r"
+                                       % (var["name"], value))
+                if value is not None:
+                    check_bool(value, var["name"])

@@ -4,10 +4,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Small pieces both emulated APIs use."""
 
+import collections
 import datetime
 import re
 
 UTC = datetime.timezone.utc
+STANDARD_TITLES = {404: "Resource not found", 429: "Too Many Requests", 503: "Service Unavailable"}
 
 
 class ApiAnswer:
@@ -17,6 +19,31 @@ class ApiAnswer:
         self.status = status
         self.body = body
         self.headers = headers or {}
+
+
+API_FIELDS = ("name prefix router authenticate standard_error limit_headers echo_headers wrong_shape documented_error "
+              "path_template")
+
+
+class Api(collections.namedtuple("Api", API_FIELDS)):
+    """One vendor's API as the middleware sees it; each vendor module makes one, named API.
+
+    name: the key of its store; prefix: the paths it serves ("/v2/"); router: its route table;
+    authenticate(header, options): None, or its 401 answer; standard_error(status): its answer for 404, 429 and 503;
+    limit_headers(limit, retry): the headers its 429 carries besides Retry-After;
+    echo_headers(status, headers): its answer to the echo_headers fault; wrong_shape(listing): the wrong_shape_200
+    fault's body for a list or for one object; documented_error(answer, route): an error answer in the body its
+    document gives that route; path_template(path): a route name for a path no row names (ids as {id}).
+    """
+
+
+def echo_parts(headers):
+    """What the echo_headers fault repeats: the Authorization header, its credentials part, every header as one
+    line and as a dict."""
+    auth = headers.get("Authorization") or ""
+    token = auth.partition(" ")[2]  # the base64 part of Basic, the key of Bearer
+    listed = "; ".join("%s: %s" % item for item in headers.items())
+    return auth, token, listed, dict(headers.items())
 
 
 def now():

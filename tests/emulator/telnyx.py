@@ -4,11 +4,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Telnyx Video room sessions: state, the API's rules, and its routes under /v2."""
 
+import functools
 import json
 import re
 import uuid
 
-from .common import ApiAnswer, iso, now, parse_bool, parse_day
+from .common import STANDARD_TITLES, Api, ApiAnswer, echo_parts, iso, now, parse_bool, parse_day
+from .routing import Refusal, Router
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SESSION_DATES = {"date_created_at": "created_at", "date_updated_at": "updated_at", "date_ended_at": "ended_at"}
@@ -21,6 +23,28 @@ def error(status, code, title, detail, parameter=None):
     if parameter:
         err["source"] = {"parameter": parameter}
     return ApiAnswer(status, {"errors": [err]})
+
+
+# The document's error responses: any 4XX of these routes is video_GenericErrorResponse
+# ({"message", "success": false}); a 404 of a session view is one bare video_Error.
+GENERIC_4XX_ROUTES = ("GET /v2/room_sessions", "GET /v2/rooms/{room_id}/sessions", "GET /v2/room_sessions/{id}/participants") \
+    + tuple("POST /v2/room_sessions/{id}/actions/" + action for action in ACTIONS)
+
+
+def documented_error(answer, route):
+    """Reshape an {"errors": [...]} answer as the document says this route answers this status.
+
+    Where it says nothing (5xx; 400, 401 and 429 of a session view; paths it lacks) the errors list stays,
+    as video_Errors, the shape the document gives elsewhere.
+    """
+    if not 400 <= answer.status < 500 or not isinstance(answer.body, dict) or "errors" not in answer.body:
+        return answer
+    first = answer.body["errors"][0]
+    if route in GENERIC_4XX_ROUTES:
+        return ApiAnswer(answer.status, {"message": first.get("detail") or first["title"], "success": False}, answer.headers)
+    if route == "GET /v2/room_sessions/{id}" and answer.status == 404:
+        return ApiAnswer(404, first, answer.headers)
+    return answer
 
 
 class TelnyxStore:
@@ -47,66 +71,61 @@ class TelnyxStore:
         return session
 
     @staticmethod
-    def render_session(session, include_participants=False):
+    def render_session(session, include_participants=False, with_state=False):
+        """The API's form; with_state (for /_emulator/state) keeps ended_at as null until the session ends."""
         body = {"id": session["id"], "room_id": session["room_id"], "active": session["active"],
                 "created_at": iso(session["created_at"]), "updated_at": iso(session["updated_at"]),
                 "ended_at": iso(session["ended_at"]), "record_type": "room_session"}
         if include_participants:
-            body["participants"] = [TelnyxStore.render_participant(p) for p in session["participants"]]
-        return body
+            body["participants"] = [TelnyxStore.render_participant(p, with_state) for p in session["participants"]]
+        return body if with_state else without_nulls(body)
 
     @staticmethod
     def render_participant(participant, with_state=False):
+        """The API's form; with_state adds the mute state and keeps left_at as null until the participant leaves."""
         body = {"id": participant["id"], "session_id": participant["session_id"], "context": participant["context"],
                 "joined_at": iso(participant["joined_at"]), "left_at": iso(participant["left_at"]),
                 "updated_at": iso(participant["updated_at"]), "record_type": "room_participant"}
         if with_state:
             body["muted"] = participant["muted"]
-        return body
+            return body
+        return without_nulls(body)
 
     def state(self):
-        return [dict(self.render_session(s), participants=[self.render_participant(p, True) for p in s["participants"]])
-                for s in self.ordered()]
+        return [self.render_session(s, True, True) for s in self.ordered()]
 
     def ordered(self):
         return sorted(self.sessions.values(), key=lambda s: (s["created_at"], s["id"]))
 
-    # Routes ----------------------------------------------------------------
+    # Routes (the table, ROUTER, is below the class) ---------------------------
 
-    def route(self, method, parts, query, body):
-        """parts: the path below /v2, split on '/'. Returns (ApiAnswer, route template)."""
-        if method == "GET" and parts == ["room_sessions"]:
-            return self.list_sessions(self.ordered(), query), "GET /v2/room_sessions"
-        if method == "GET" and len(parts) == 3 and parts[0] == "rooms" and parts[2] == "sessions":
-            if not UUID_RE.match(parts[1]):
-                return error(400, "10006", "Invalid ID", "room_id is not a valid UUID", "room_id"), \
-                    "GET /v2/rooms/{room_id}/sessions"
-            query = [(k, v) for k, v in query if k != "filter[room_id]"] + [("filter[room_id]", parts[1])]
-            return self.list_sessions(self.ordered(), query), "GET /v2/rooms/{room_id}/sessions"
-        if len(parts) >= 2 and parts[0] == "room_sessions":
-            template = "/v2/room_sessions/{id}" + "".join("/" + p for p in parts[2:])
-            if method == "POST" and len(parts) == 4 and parts[2] == "actions":
-                template = "/v2/room_sessions/{id}/actions/" + parts[3]
-            if not UUID_RE.match(parts[1]):
-                return error(400, "10006", "Invalid ID", "room_session_id is not a valid UUID", "room_session_id"), \
-                    method + " " + template
-            session = self.sessions.get(parts[1])
-            if session is None:
-                return error(404, "10005", "Resource not found", "The requested room session could not be found."), \
-                    method + " " + template
-            if method == "GET" and len(parts) == 2:
-                include = parse_bool(dict(query).get("include_participants", "false"))
-                if include is None:
-                    return error(400, "10015", "Bad Request", "include_participants must be true or false",
-                                 "include_participants"), "GET " + template
-                return ApiAnswer(200, {"data": self.render_session(session, include)}), "GET " + template
-            if method == "GET" and parts[2:] == ["participants"]:
-                return self.list_participants(session, query), "GET " + template
-            if method == "POST" and len(parts) == 4 and parts[2] == "actions" and parts[3] in ACTIONS:
-                return self.act(session, parts[3], body), "POST " + template
-        return None, None
+    def find_session(self, request):
+        """Loader of {id}: the session, or the refusal of a malformed or unknown id."""
+        session_id = request.params["id"]
+        if not UUID_RE.match(session_id):
+            raise Refusal(error(400, "10006", "Invalid ID", "room_session_id is not a valid UUID", "room_session_id"))
+        session = self.sessions.get(session_id)
+        if session is None:
+            raise Refusal(error(404, "10005", "Resource not found", "The requested room session could not be found."))
+        return session
 
-    def list_sessions(self, sessions, query):
+    def list_all_sessions(self, request):
+        return self.list_sessions(request.query)
+
+    def list_room_sessions(self, request):
+        room_id = request.params["room_id"]
+        if not UUID_RE.match(room_id):
+            return error(400, "10006", "Invalid ID", "room_id is not a valid UUID", "room_id")
+        query = [(k, v) for k, v in request.query if k != "filter[room_id]"] + [("filter[room_id]", room_id)]
+        return self.list_sessions(query)
+
+    def view_session(self, request, session):
+        include = parse_bool(dict(request.query).get("include_participants", "false"))
+        if include is None:
+            return error(400, "10015", "Bad Request", "include_participants must be true or false", "include_participants")
+        return ApiAnswer(200, {"data": self.render_session(session, include)})
+
+    def list_sessions(self, query):
         params = dict(query)
         include = parse_bool(params.get("include_participants", "false"))
         if include is None:
@@ -119,7 +138,7 @@ class TelnyxStore:
         active = params.get("filter[active]")
         if active is not None and parse_bool(active) is None:
             return error(400, "10015", "Bad Request", "filter[active] must be true or false", "filter[active]")
-        for session in sessions:
+        for session in self.ordered():
             if "filter[room_id]" in params and session["room_id"] != params["filter[room_id]"]:
                 continue
             if active is not None and session["active"] != parse_bool(active):
@@ -129,21 +148,21 @@ class TelnyxStore:
             selected.append(session)
         return paginate(selected, params, lambda s: self.render_session(s, include))
 
-    def list_participants(self, session, query):
-        params = dict(query)
+    def list_participants(self, request, session):
+        params = dict(request.query)
         try:
-            windows = parse_windows(query, PARTICIPANT_DATES)
+            windows = parse_windows(request.query, PARTICIPANT_DATES)
         except ValueError as exc:
             return error(400, "10015", "Bad Request", str(exc))
         selected = [p for p in session["participants"]
                     if ("filter[context]" not in params or p["context"] == params["filter[context]"]) and in_windows(p, windows)]
         return paginate(selected, params, self.render_participant)
 
-    def act(self, session, action, raw_body):
+    def act(self, request, session, action):
         body = {}
-        if raw_body:
+        if request.body:
             try:
-                body = json.loads(raw_body)
+                body = json.loads(request.body)
             except ValueError:
                 return error(400, "10015", "Bad Request", "The request body is not valid JSON.")
             if not isinstance(body, dict):
@@ -172,6 +191,22 @@ class TelnyxStore:
         if action == "kick" and chosen:
             session["updated_at"] = stamp
         return ApiAnswer(200, {"data": {"result": "ok"}})
+
+
+ROUTER = Router("/v2", loaders=[
+    ("/room_sessions/{id}", "session", TelnyxStore.find_session),
+], routes=[
+    ("GET", "/room_sessions", TelnyxStore.list_all_sessions),
+    ("GET", "/rooms/{room_id}/sessions", TelnyxStore.list_room_sessions),
+    ("GET", "/room_sessions/{id}", TelnyxStore.view_session),
+    ("GET", "/room_sessions/{id}/participants", TelnyxStore.list_participants),
+] + [("POST", "/room_sessions/{id}/actions/" + action, functools.partial(TelnyxStore.act, action=action))
+     for action in ACTIONS])
+
+
+def without_nulls(body):
+    # The document types ended_at and left_at as strings, never null: unset, they are left out.
+    return {key: value for key, value in body.items() if value is not None}
 
 
 def parse_windows(query, names):
@@ -213,3 +248,42 @@ def paginate(items, params, render):
     chunk = items[(number - 1) * size:number * size]
     return ApiAnswer(200, {"data": [render(i) for i in chunk],
                            "meta": {"page_number": number, "page_size": size, "total_pages": pages, "total_results": total}})
+
+
+# What the middleware needs besides the routes --------------------------------
+
+STANDARD_CODES = {404: "10005", 429: "10011", 503: "10010"}
+
+
+def authenticate(header, options):
+    if header == "Bearer " + options.telnyx_api_key:
+        return None
+    return error(401, "10009", "Authentication failed", "The API key is missing or not valid.")
+
+
+def standard_error(status):
+    return error(status, STANDARD_CODES[status], STANDARD_TITLES[status], STANDARD_TITLES[status] + ".")
+
+
+def limit_headers(limit, retry):
+    return {"x-ratelimit-limit": str(limit or 0), "x-ratelimit-remaining": "0", "x-ratelimit-reset": str(retry)}
+
+
+def echo_headers(status, headers):
+    """A hostile server's error that repeats every request header, the API key in several places."""
+    auth, token, listed, as_dict = echo_parts(headers)
+    return ApiAnswer(status, {"errors": [{"code": token, "title": "Request rejected", "detail": "Request headers: " + listed,
+                                          "source": {"pointer": auth}, "meta": {"headers": as_dict}}]})
+
+
+def wrong_shape(listing):
+    return {"meta": {}} if listing else {"data": []}
+
+
+def path_template(path):
+    path = re.sub(r"^/v2/rooms/[0-9a-fA-F-]{36}", "/v2/rooms/{room_id}", path)
+    return re.sub(r"/[0-9a-fA-F-]{36}", "/{id}", path)
+
+
+API = Api("telnyx", "/v2/", ROUTER, authenticate, standard_error, limit_headers, echo_headers, wrong_shape,
+          documented_error, path_template)

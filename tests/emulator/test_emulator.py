@@ -5,17 +5,25 @@
 """The emulator behaves like the two APIs: bodies valid against our schemas, rules, paging, auth, faults."""
 
 import base64
+import http.client
+import json
+import re
+import socket
+import threading
+import time
 
 import jsonschema
 import pytest
 import requests
 
 from tests.emulator.conftest import SERVICE, TELNYX_AUTH, TWILIO_AUTH, load_schema
+from tests.emulator.server import DEFAULTS
 
 TELNYX = load_schema("telnyx_video_room_sessions.json")
 TWILIO = load_schema("twilio_proxy_v1_sessions.json")
 ROOM = "7b61621f-62e0-4aad-ab11-9fd19e272e73"
 P1, P2 = "11111111-2222-4333-8444-555555555555", "22222222-3333-4444-8555-666666666666"
+TWILIO_BASIC = "Basic " + base64.b64encode(":".join(TWILIO_AUTH).encode()).decode()
 
 
 def valid(schema, name, body):
@@ -45,7 +53,7 @@ def test_telnyx_list_filters_and_paging(emulator, admin):
     active = tget(emulator, "/room_sessions", **{"filter[active]": "true", "page[size]": "250",
                                                  "include_participants": "true"}).json()
     valid(TELNYX, "RoomSessionList", active)
-    assert active["data"] and all(s["active"] and s["ended_at"] is None and "participants" in s for s in active["data"])
+    assert active["data"] and all(s["active"] and "ended_at" not in s and "participants" in s for s in active["data"])
     day = active["data"][0]["created_at"][:10]
     same_day = tget(emulator, "/room_sessions", **{"filter[date_created_at][eq]": day, "page[size]": "250"}).json()["data"]
     assert same_day and all(s["created_at"].startswith(day) for s in same_day)
@@ -54,23 +62,23 @@ def test_telnyx_list_filters_and_paging(emulator, admin):
     assert by_room["data"] and all(s["room_id"] == room for s in by_room["data"])
 
 
-@pytest.mark.parametrize("params, parameter", [({"page[size]": "251"}, "page[size]"), ({"page[size]": "0"}, "page[size]"),
-                                               ({"filter[date_created_at][gte]": "yesterday"}, None),
-                                               ({"filter[active]": "maybe"}, "filter[active]")])
-def test_telnyx_bad_query_is_a_4xx_with_the_vendor_body(emulator, params, parameter):
+@pytest.mark.parametrize("params", [{"page[size]": "251"}, {"page[size]": "0"}, {"filter[date_created_at][gte]": "yesterday"},
+                                    {"filter[active]": "maybe"}])
+def test_telnyx_bad_query_is_a_4xx_with_the_documented_body(emulator, params):
     answer = tget(emulator, "/room_sessions", **params)
     assert 400 <= answer.status_code < 500
-    body = valid(TELNYX, "Errors", answer.json())
-    if parameter:
-        assert body["errors"][0]["source"]["parameter"] == parameter
+    assert list(params)[0] in valid(TELNYX, "GenericError", answer.json())["message"]
 
 
 def test_telnyx_view_404_bad_id_and_auth(emulator):
-    assert valid(TELNYX, "Errors", tget(emulator, "/room_sessions/" + P1).json())["errors"][0]["code"] == "10005"
-    assert tget(emulator, "/room_sessions/not-a-uuid").status_code == 400
+    assert valid(TELNYX, "Error", tget(emulator, "/room_sessions/" + P1).json())["code"] == "10005"
+    bad_id = tget(emulator, "/room_sessions/not-a-uuid")
+    assert bad_id.status_code == 400 and valid(TELNYX, "Errors", bad_id.json())["errors"][0]["code"] == "10006"
     answer = requests.get(emulator.url + "/v2/room_sessions", headers={"Authorization": "Bearer wrong"}, timeout=10)
-    assert answer.status_code == 401 and valid(TELNYX, "Errors", answer.json())["errors"][0]["code"] == "10009"
-    assert "wrong" not in answer.text
+    assert answer.status_code == 401 and valid(TELNYX, "GenericError", answer.json())
+    view = requests.get(emulator.url + "/v2/room_sessions/" + P1, headers={"Authorization": "Bearer wrong"}, timeout=10)
+    assert view.status_code == 401 and valid(TELNYX, "Errors", view.json())["errors"][0]["code"] == "10009"
+    assert "wrong" not in answer.text + view.text
 
 
 def test_telnyx_actions_change_state(emulator, admin):
@@ -80,9 +88,10 @@ def test_telnyx_actions_change_state(emulator, admin):
     state = {p["id"]: p for p in admin("state")["room_sessions"][0]["participants"]}
     assert state[P1]["muted"] and not state[P2]["muted"]
     assert tpost(emulator, "/room_sessions/%s/actions/kick" % sid, {"participants": [P2]}).status_code == 200
-    assert tpost(emulator, "/room_sessions/%s/actions/kick" % sid, {"participants": "some"}).status_code == 422
+    refused = tpost(emulator, "/room_sessions/%s/actions/kick" % sid, {"participants": "some"})
+    assert refused.status_code == 422 and "participants" in valid(TELNYX, "GenericError", refused.json())["message"]
     participants = valid(TELNYX, "RoomParticipantList", tget(emulator, "/room_sessions/%s/participants" % sid).json())["data"]
-    assert {p["id"]: p["left_at"] is None for p in participants} == {P1: True, P2: False}
+    assert {p["id"]: "left_at" in p for p in participants} == {P1: False, P2: True}
     assert tpost(emulator, "/room_sessions/%s/actions/end" % sid).status_code == 200
     session = valid(TELNYX, "RoomSessionView", tget(emulator, "/room_sessions/" + sid, include_participants="true").json())["data"]
     assert not session["active"] and session["ended_at"] and all(p["left_at"] for p in session["participants"])
@@ -152,7 +161,7 @@ def test_rate_limit_answers_429_with_hints(emulator, admin):
     admin("config", {"rate_limit": 2})
     codes = [tget(emulator, "/room_sessions") for _i in range(4)]
     limited = [c for c in codes if c.status_code == 429]
-    assert limited and valid(TELNYX, "Errors", limited[0].json())["errors"][0]["code"] == "10011"
+    assert limited and valid(TELNYX, "GenericError", limited[0].json())["message"] == "Too Many Requests."
     assert int(limited[0].headers["Retry-After"]) >= 1 and limited[0].headers["x-ratelimit-remaining"] == "0"
     twilio = requests.get(sessions_url(emulator), auth=TWILIO_AUTH, timeout=10)
     assert twilio.status_code == 429 and twilio.json()["code"] == 20429
@@ -183,3 +192,157 @@ def test_basic_auth_header_is_checked_not_echoed(emulator):
     header = "Basic " + base64.b64encode(b"AC00000000000000000000000000000000:leaked-token").decode()
     answer = requests.get(sessions_url(emulator), headers={"Authorization": header}, timeout=10)
     assert answer.status_code == 401 and "leaked-token" not in answer.text
+
+
+def test_telnyx_unset_timestamps_are_left_out(emulator, admin):
+    made = admin("fixtures", {"room_sessions": [{"id": P1, "participants": [{"id": P2}]}]})
+    assert "ended_at" not in made["room_sessions"][0] and "left_at" not in made["room_sessions"][0]["participants"][0]
+    view = valid(TELNYX, "RoomSessionView", tget(emulator, "/room_sessions/" + P1, include_participants="true").json())["data"]
+    listed = valid(TELNYX, "RoomSessionList", tget(emulator, "/room_sessions", include_participants="true").json())["data"][0]
+    participant = valid(TELNYX, "RoomParticipantList", tget(emulator, "/room_sessions/%s/participants" % P1).json())["data"][0]
+    for body in (view, listed):
+        assert "ended_at" not in body and "left_at" not in body["participants"][0]
+    assert "left_at" not in participant and "null" not in tget(emulator, "/room_sessions/" + P1).text
+    state = admin("state")["room_sessions"][0]  # the inspection view says null instead
+    assert state["ended_at"] is None and state["participants"][0]["left_at"] is None
+    tpost(emulator, "/room_sessions/%s/actions/end" % P1)
+    ended = valid(TELNYX, "RoomSessionView", tget(emulator, "/room_sessions/" + P1, include_participants="true").json())["data"]
+    assert ended["ended_at"] == ended["participants"][0]["left_at"] == admin("state")["room_sessions"][0]["ended_at"]
+
+
+@pytest.mark.parametrize("method, path, status, shape", [
+    ("GET", "/room_sessions/" + P1 + "/participants", 404, "GenericError"),
+    ("POST", "/room_sessions/" + P1 + "/actions/end", 404, "GenericError"),
+    ("GET", "/rooms/not-a-uuid/sessions", 400, "GenericError"),
+    ("GET", "/room_sessions/" + P1, 404, "Error"),
+    ("GET", "/room_sessions/" + P2 + "?include_participants=maybe", 400, "Errors"),
+    ("GET", "/rooms", 404, "Errors"),
+])
+def test_telnyx_error_bodies_follow_the_document(emulator, admin, method, path, status, shape):
+    admin("fixtures", {"room_sessions": [{"id": P2}]})
+    answer = requests.request(method, emulator.url + "/v2" + path, headers=TELNYX_AUTH, timeout=10)
+    assert answer.status_code == status
+    valid(TELNYX, shape, answer.json())
+
+
+def test_telnyx_503_keeps_the_errors_list(emulator, admin):
+    admin("faults", {"path": "/room_sessions$", "mode": "503"})
+    answer = tget(emulator, "/room_sessions")
+    assert answer.status_code == 503 and valid(TELNYX, "Errors", answer.json())["errors"][0]["code"] == "10010"
+
+
+def test_twilio_participant_friendly_name_is_null_unless_given(emulator, admin):
+    create = requests.post(sessions_url(emulator), auth=TWILIO_AUTH, timeout=10, data=[
+        ("Participants", '{"Identifier": "+15550001"}'), ("Participants", '{"Identifier": "+15550002", "FriendlyName": "Bo"}')])
+    sid = create.json()["sid"]
+    names = {p["identifier"]: p["friendly_name"] for p in requests.get(
+        sessions_url(emulator, sid, "Participants"), auth=TWILIO_AUTH, timeout=10).json()["participants"]}
+    assert names == {"+15550001": None, "+15550002": "Bo"}
+    other = requests.post(sessions_url(emulator), auth=TWILIO_AUTH, timeout=10).json()["sid"]
+    added = requests.post(sessions_url(emulator, other, "Participants"), auth=TWILIO_AUTH, data={"Identifier": "+15550003"},
+                          timeout=10)
+    assert added.status_code == 201 and valid(TWILIO, "Participant", added.json())["friendly_name"] is None
+    admin("fixtures", {"proxy_sessions": [{"service_sid": SERVICE, "unique_name": "fx", "participants": [
+        {"identifier": "+15550004"}, {"identifier": "+15550005", "friendly_name": "Al"}]}]})
+    admin("seed", {"proxy_sessions": 10, "services": [SERVICE]})
+    people = [p for s in admin("state")["proxy_services"][SERVICE] for p in s["participants"]]
+    assert {p["identifier"]: p["friendly_name"] for p in people if p["identifier"] in ("+15550004", "+15550005")} == \
+        {"+15550004": None, "+15550005": "Al"}
+    assert all(p["friendly_name"] is None for p in people if p["identifier"] not in ("+15550002", "+15550005"))
+
+
+def request_threads():
+    return [t for t in threading.enumerate() if "process_request" in t.name]
+
+
+def test_fault_slow_body_trickles_the_real_answer(emulator, admin):
+    admin("fixtures", {"room_sessions": [{"id": P1}]})
+    admin("faults", {"path": "/actions/end$", "mode": "slow_body", "interval_ms": 20})
+    host, port = emulator.url[len("http://"):].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    started = time.monotonic()
+    conn.request("POST", "/v2/room_sessions/%s/actions/end" % P1, headers=TELNYX_AUTH)
+    answer = conn.getresponse()
+    assert answer.status == 200 and time.monotonic() - started < 0.5  # the headers come at once
+    length = int(answer.getheader("Content-Length"))
+    # Meanwhile the server answers others, and the action was applied.
+    assert tget(emulator, "/room_sessions/" + P1).json()["data"]["active"] is False
+    assert json.loads(answer.read()) == {"data": {"result": "ok"}}
+    assert time.monotonic() - started >= length * 0.02
+    conn.close()
+
+
+def test_fault_slow_body_stops_when_the_client_hangs_up(emulator, admin):
+    admin("seed", {"proxy_sessions": 5, "services": [SERVICE]})
+    admin("faults", {"path": "/Sessions$", "mode": "slow_body", "interval_ms": 50})
+    with socket.create_connection(emulator.server_address[:2], timeout=10) as sock:
+        sock.sendall(b"GET /v1/Services/%s/Sessions HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\n\r\n"
+                     % (SERVICE.encode(), TWILIO_BASIC.encode()))
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += sock.recv(1)
+        assert head.startswith(b"HTTP/1.1 200") and int(re.search(rb"Content-Length: (\d+)", head).group(1)) > 1000
+        assert len(sock.recv(10)) == 1 and request_threads()
+    deadline = time.monotonic() + 3
+    while request_threads() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not request_threads()  # the sending thread gave up; it did not write for another minute
+
+
+@pytest.mark.parametrize("vendor", ["telnyx", "twilio"])
+def test_fault_empty_200_does_not_apply_the_request(emulator, admin, vendor):
+    admin("fixtures", {"room_sessions": [{"id": P1}]})
+    admin("faults", {"method": "POST", "mode": "empty_200"})
+    if vendor == "telnyx":
+        answer = tpost(emulator, "/room_sessions/%s/actions/end" % P1)
+        applied = tget(emulator, "/room_sessions/" + P1).json()["data"]["active"] is False
+    else:
+        answer = requests.post(sessions_url(emulator), auth=TWILIO_AUTH, data={"UniqueName": "empty"}, timeout=10)
+        applied = requests.get(sessions_url(emulator, "empty"), auth=TWILIO_AUTH, timeout=10).status_code == 200
+    assert (answer.status_code, answer.content, answer.headers["Content-Length"], applied) == (200, b"", "0", False)
+
+
+@pytest.mark.parametrize("fault, request_args, expected", [
+    ({}, ("GET", "/v2/room_sessions/" + P1), {"data": []}),
+    ({}, ("GET", "/v2/room_sessions"), {"meta": {}}),
+    ({}, ("POST", "/v2/room_sessions/%s/actions/end" % P1), {"data": []}),
+    ({}, ("GET", "/v1/Services/%s/Sessions" % SERVICE), {"unexpected": True}),
+    ({}, ("POST", "/v1/Services/%s/Sessions" % SERVICE), []),
+    ({"body": {"data": {"id": 7}, "note": ["verbatim"]}}, ("GET", "/v2/room_sessions"), {"data": {"id": 7}, "note": ["verbatim"]}),
+    ({"body": "text"}, ("GET", "/v1/Services/%s/Sessions/x" % SERVICE), "text"),
+])
+def test_fault_wrong_shape_200(emulator, admin, fault, request_args, expected):
+    admin("fixtures", {"room_sessions": [{"id": P1}]})
+    admin("faults", dict(fault, mode="wrong_shape_200"))
+    method, path = request_args
+    auth = TELNYX_AUTH if path.startswith("/v2") else {"Authorization": TWILIO_BASIC}
+    answer = requests.request(method, emulator.url + path, headers=auth, timeout=10)
+    assert answer.status_code == 200 and answer.json() == expected
+    assert admin("state")["room_sessions"][0]["active"] and not admin("state")["proxy_services"][SERVICE]
+
+
+def test_fault_echo_headers_repeats_the_credentials(emulator, admin):
+    admin("faults", {"mode": "echo_headers", "count": 2, "status": 401})
+    twilio = requests.post(sessions_url(emulator), headers={"Authorization": TWILIO_BASIC}, data={"UniqueName": "echo"}, timeout=10)
+    body = valid(TWILIO, "Error", twilio.json())
+    assert twilio.status_code == body["status"] == 401 and "Authorization: " + TWILIO_BASIC in body["message"]
+    assert body["more_info"] == "https://www.twilio.com/docs/errors/20001?auth=" + TWILIO_BASIC
+    assert body["details"]["credentials"] == TWILIO_BASIC[len("Basic "):] and body["details"]["headers"]["Authorization"] == TWILIO_BASIC
+    telnyx = tget(emulator, "/room_sessions")
+    error = valid(TELNYX, "Errors", telnyx.json())["errors"][0]
+    assert telnyx.status_code == 401 and "Authorization: " + TELNYX_AUTH["Authorization"] in error["detail"]
+    assert error["source"]["pointer"] == TELNYX_AUTH["Authorization"] and error["code"] == DEFAULTS["telnyx_api_key"]
+    assert requests.get(sessions_url(emulator, "echo"), auth=TWILIO_AUTH, timeout=10).status_code == 404  # not applied
+
+
+@pytest.mark.parametrize("body", [{"mode": "teapot"}, {"mode": "slow_body", "interval_ms": 0}, {"mode": "echo_headers", "status": 200},
+                                  {"mode": "echo_headers", "status": "many"}, {"mode": "503", "path": "("}, {"count": "x"}])
+def test_fault_admin_refuses_bad_faults(emulator, body):
+    answer = requests.post(emulator.url + "/_emulator/faults", json=body, timeout=10)
+    assert answer.status_code == 400 and answer.json()["error"]
+
+
+def test_fault_admin_answers_the_fault_with_defaults(admin):
+    expected = {"method": "*", "path": ".", "mode": "slow_body", "count": 1, "delay_ms": 0, "interval_ms": 500}
+    assert admin("faults", {"mode": "slow_body"}) == expected
+    assert admin("faults", {"mode": "echo_headers", "path": "/v1/"})["status"] == 400

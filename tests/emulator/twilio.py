@@ -4,19 +4,18 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Twilio Proxy v1 sessions and participants: state, the service's rules, and the routes under /v1."""
 
+import base64
 import json
 import re
 import secrets
 from urllib.parse import parse_qsl, unquote
 
-from .common import ApiAnswer, iso, now, parse_datetime
+from .common import STANDARD_TITLES, Api, ApiAnswer, echo_parts, iso, now, parse_datetime
+from .routing import Refusal, Router
 
 MODES = ("message-only", "voice-only", "voice-and-message")
 STATUSES = ("open", "in-progress", "closed")
 MAX_PARTICIPANTS = 2
-ROUTES = {3: "/v1/Services/{ServiceSid}/Sessions", 4: "/v1/Services/{ServiceSid}/Sessions/{Sid}",
-          5: "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants",
-          6: "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}"}
 
 
 def sid_re(prefix):
@@ -41,6 +40,18 @@ def not_found(path):
 
 def bad(parameter, problem):
     return error(400, 20001, "Invalid parameter %s: %s" % (parameter, problem))
+
+
+def found_or_404(found, request):
+    """A loader's result: what it found, or the refusal that names the path."""
+    if found is None:
+        raise Refusal(not_found(request.path))
+    return found
+
+
+def form_of(request):
+    """The form-encoded body as (name, value) pairs, repeated names kept (Participants)."""
+    return parse_qsl(request.body.decode(), keep_blank_values=True) if request.body else []
 
 
 class TwilioStore:
@@ -70,14 +81,14 @@ class TwilioStore:
             service["names"][unique_name] = session["sid"]
         for spec in participants:
             self.add_participant(session, spec.get("identifier") or spec.get("Identifier"),
-                                 spec.get("friendly_name") or spec.get("FriendlyName"),
+                                 spec.get("friendly_name", spec.get("FriendlyName")),
                                  spec.get("proxy_identifier") or spec.get("ProxyIdentifier"), created)
         return session
 
     @staticmethod
     def add_participant(session, identifier, friendly_name=None, proxy_identifier=None, created=None):
         created = created or now()
-        participant = {"sid": new_sid("KP"), "identifier": identifier, "friendly_name": friendly_name or identifier,
+        participant = {"sid": new_sid("KP"), "identifier": identifier, "friendly_name": friendly_name,
                        "proxy_identifier": proxy_identifier or "+15550000000", "proxy_identifier_sid": "PN" + "0" * 32,
                        "date_created": created, "date_updated": created}
         session["participants"][participant["sid"]] = participant
@@ -110,70 +121,61 @@ class TwilioStore:
                            for s in service["sessions"].values()])
                     for sid, service in self.services.items())
 
-    # Routes ----------------------------------------------------------------
+    # Routes (the table, ROUTER, is below the class) ---------------------------
 
-    def route(self, method, parts, query, body, base):
-        """parts: the path below /v1, split on '/'. Returns (ApiAnswer, route template)."""
-        if len(parts) < 3 or parts[0] != "Services" or parts[2] != "Sessions":
-            return None, None
-        template = ROUTES.get(len(parts), "/v1/" + "/".join(parts))
-        route = "%s %s" % (method, template)
-        path = "/v1/" + "/".join(parts)
-        if not KS_RE.match(parts[1]):
-            return bad("ServiceSid", "must match ^KS[0-9a-fA-F]{32}$"), route
-        service = self.services.get(parts[1])
-        if service is None:
-            return not_found(path), route
-        form = parse_qsl(body.decode(), keep_blank_values=True) if body else []
-        if len(parts) == 3:
-            if method == "GET":
-                return self.page(base, path, sorted(service["sessions"].values(), key=lambda s: (s["date_created"], s["sid"])),
-                                 query, "sessions", lambda s: self.render_session(base, s)), route
-            if method == "POST":
-                return self.create(base, parts[1], service, form), route
-            return None, route
-        key = unquote(parts[3])
-        if len(parts) == 4 and method == "GET" and not KC_RE.match(key):
-            found = service["names"].get(key)  # fetch accepts the UniqueName too
-            if found is None:
-                return error(404, 20404, "The requested resource %s was not found" % path), route
-            key = found
+    def find_service(self, request):
+        """Loader of {ServiceSid}."""
+        return self.service_of(request, request.params["ServiceSid"])
+
+    def service_of(self, request, service_sid):
+        if not KS_RE.match(service_sid):
+            raise Refusal(bad("ServiceSid", "must match ^KS[0-9a-fA-F]{32}$"))
+        return found_or_404(self.services.get(service_sid), request)
+
+    def find_session(self, request, service, key=None):
+        """Loader of {SessionSid}: by SID only."""
+        key = unquote(request.params["SessionSid"]) if key is None else key
         if not KC_RE.match(key):
-            return bad("Sid", "must match ^KC[0-9a-fA-F]{32}$"), route
-        session = service["sessions"].get(key)
-        if session is None:
-            return not_found(path), route
-        if len(parts) == 4:
-            if method == "GET":
-                return ApiAnswer(200, self.render_session(base, session)), route
-            if method == "POST":
-                return self.update(base, session, form), route
-            if method == "DELETE":
-                del service["sessions"][key]
-                service["names"].pop(session["unique_name"], None)
-                return ApiAnswer(204), route
-            return None, route
-        if parts[4] != "Participants":
-            return None, None
-        if len(parts) == 5:
-            if method == "GET":
-                return self.page(base, path, list(session["participants"].values()), query, "participants",
-                                 lambda p: self.render_participant(base, session, p)), route
-            if method == "POST":
-                return self.create_participant(base, session, dict(form)), route
-            return None, route
-        if len(parts) == 6:
-            if not KP_RE.match(parts[5]):
-                return bad("Sid", "must match ^KP[0-9a-fA-F]{32}$"), route
-            participant = session["participants"].get(parts[5])
-            if participant is None:
-                return not_found(path), route
-            if method == "GET":
-                return ApiAnswer(200, self.render_participant(base, session, participant)), route
-            if method == "DELETE":
-                del session["participants"][parts[5]]
-                return ApiAnswer(204), route
-        return None, route
+            raise Refusal(bad("Sid", "must match ^KC[0-9a-fA-F]{32}$"))
+        return found_or_404(service["sessions"].get(key), request)
+
+    def find_session_or_name(self, request, service):
+        """Loader of a session's own {Sid}: a fetch (GET) accepts the UniqueName too."""
+        key = unquote(request.params["Sid"])
+        if request.method == "GET" and not KC_RE.match(key):
+            key = found_or_404(service["names"].get(key), request)
+        return self.find_session(request, service, key)
+
+    def find_participant(self, request, session, **_outer):
+        """Loader of a participant's {Sid}."""
+        participant_sid = request.params["Sid"]
+        if not KP_RE.match(participant_sid):
+            raise Refusal(bad("Sid", "must match ^KP[0-9a-fA-F]{32}$"))
+        return found_or_404(session["participants"].get(participant_sid), request)
+
+    def list_sessions(self, request, service):
+        sessions = sorted(service["sessions"].values(), key=lambda s: (s["date_created"], s["sid"]))
+        return self.page(request.base, request.path, sessions, request.query, "sessions",
+                         lambda s: self.render_session(request.base, s))
+
+    def fetch_session(self, request, session, **_outer):
+        return ApiAnswer(200, self.render_session(request.base, session))
+
+    def delete_session(self, _request, service, session):
+        del service["sessions"][session["sid"]]
+        service["names"].pop(session["unique_name"], None)
+        return ApiAnswer(204)
+
+    def list_participants(self, request, session, **_outer):
+        return self.page(request.base, request.path, list(session["participants"].values()), request.query, "participants",
+                         lambda p: self.render_participant(request.base, session, p))
+
+    def fetch_participant(self, request, session, participant, **_outer):
+        return ApiAnswer(200, self.render_participant(request.base, session, participant))
+
+    def delete_participant(self, _request, session, participant, **_outer):
+        del session["participants"][participant["sid"]]
+        return ApiAnswer(204)
 
     def page(self, base, path, items, query, key, render):
         params = dict(query)
@@ -202,7 +204,8 @@ class TwilioStore:
                 "url": link(number, offset) if token else "%s?PageSize=%d&Page=%d" % (url, size, number), "key": key}
         return ApiAnswer(200, {key: [render(i) for i in chunk], "meta": meta})
 
-    def create(self, base, service_sid, service, form):
+    def create_session(self, request, service):
+        form = form_of(request)
         fields = dict(form)
         participants = [value for name, value in form if name == "Participants"]
         checked = check_fields(fields)
@@ -225,13 +228,13 @@ class TwilioStore:
             if not isinstance(spec, dict) or not spec.get("Identifier"):
                 return bad("Participants", "each needs an Identifier")
             specs.append(spec)
-        session = self.add_session(service_sid, unique_name=name, status=checked.get("status", "open"),
+        session = self.add_session(request.params["ServiceSid"], unique_name=name, status=checked.get("status", "open"),
                                    ttl=checked.get("ttl", 0), mode=checked.get("mode", "voice-and-message"),
                                    date_expiry=checked.get("date_expiry"), participants=specs)
-        return ApiAnswer(201, self.render_session(base, session))
+        return ApiAnswer(201, self.render_session(request.base, session))
 
-    def update(self, base, session, form):
-        fields = dict(form)
+    def update_session(self, request, session, **_outer):
+        fields = dict(form_of(request))
         for frozen in ("UniqueName", "Mode"):
             if frozen in fields:
                 return bad(frozen, "cannot be updated")
@@ -252,9 +255,10 @@ class TwilioStore:
         elif status:
             session["status"] = status
         session["date_updated"] = stamp
-        return ApiAnswer(200, self.render_session(base, session))
+        return ApiAnswer(200, self.render_session(request.base, session))
 
-    def create_participant(self, base, session, fields):
+    def create_participant(self, request, session, **_outer):
+        fields = dict(form_of(request))
         identifier = fields.get("Identifier")
         if not identifier:
             return bad("Identifier", "is required")
@@ -268,7 +272,32 @@ class TwilioStore:
             return bad("ProxyIdentifierSid", "must match ^PN[0-9a-fA-F]{32}$")
         participant = self.add_participant(session, identifier, fields.get("FriendlyName"), fields.get("ProxyIdentifier"))
         session["date_updated"] = participant["date_created"]
-        return ApiAnswer(201, self.render_participant(base, session, participant))
+        return ApiAnswer(201, self.render_participant(request.base, session, participant))
+
+
+# The document calls a session's SID {Sid} in its own routes and {SessionSid} in its participants' routes;
+# the route names in /_emulator/stats keep both, so each has its loader.
+SESSIONS = "/Services/{ServiceSid}/Sessions"
+SESSION = SESSIONS + "/{Sid}"
+OWNER_SESSION = SESSIONS + "/{SessionSid}"
+PARTICIPANTS = OWNER_SESSION + "/Participants"
+PARTICIPANT = PARTICIPANTS + "/{Sid}"
+ROUTER = Router("/v1", loaders=[
+    ("/Services/{ServiceSid}", "service", TwilioStore.find_service),
+    (SESSION, "session", TwilioStore.find_session_or_name),
+    (OWNER_SESSION, "session", TwilioStore.find_session),
+    (PARTICIPANT, "participant", TwilioStore.find_participant),
+], routes=[
+    ("GET", SESSIONS, TwilioStore.list_sessions),
+    ("POST", SESSIONS, TwilioStore.create_session),
+    ("GET", SESSION, TwilioStore.fetch_session),
+    ("POST", SESSION, TwilioStore.update_session),
+    ("DELETE", SESSION, TwilioStore.delete_session),
+    ("GET", PARTICIPANTS, TwilioStore.list_participants),
+    ("POST", PARTICIPANTS, TwilioStore.create_participant),
+    ("GET", PARTICIPANT, TwilioStore.fetch_participant),
+    ("DELETE", PARTICIPANT, TwilioStore.delete_participant),
+])
 
 
 def check_fields(fields):
@@ -292,3 +321,52 @@ def check_fields(fields):
             return bad("Status", "must be one of %s" % ", ".join(STATUSES))
         checked["status"] = fields["Status"]
     return checked
+
+
+# What the middleware needs besides the routes --------------------------------
+
+STANDARD_CODES = {404: 20404, 429: 20429, 503: 20503}
+
+
+def authenticate(header, options):
+    """Basic auth with the account SID and auth token, or with an API key and its secret."""
+    try:
+        user, _colon, password = base64.b64decode(header[len("Basic "):]).decode().partition(":") \
+            if header.startswith("Basic ") else ("", "", "")
+    except (ValueError, UnicodeDecodeError):
+        user, password = "", ""
+    if (user, password) in ((options.twilio_account_sid, options.twilio_auth_token), (options.twilio_api_key, options.twilio_api_secret)):
+        return None
+    return error(401, 20003, "Authenticate")
+
+
+def standard_error(status):
+    return error(status, STANDARD_CODES[status], STANDARD_TITLES[status])
+
+
+def limit_headers(_limit, _retry):
+    return {}  # Twilio sends Retry-After alone
+
+
+def echo_headers(status, headers):
+    """A hostile server's error that repeats every request header, the credentials in several forms."""
+    auth, token, listed, as_dict = echo_parts(headers)
+    return ApiAnswer(status, {"code": 20001, "message": "Request headers: " + listed,
+                              "more_info": "https://www.twilio.com/docs/errors/20001?auth=" + auth, "status": status,
+                              "details": {"credentials": token, "headers": as_dict}})
+
+
+def wrong_shape(listing):
+    return {"unexpected": True} if listing else []
+
+
+def documented_error(answer, _route):
+    return answer  # Twilio answers every error in one body
+
+
+def path_template(path):
+    return re.sub(r"/(KS|KC|KP)[0-9a-fA-F]{32}", lambda m: {"KS": "/{ServiceSid}", "KC": "/{Sid}", "KP": "/{Sid}"}[m.group(1)], path)
+
+
+API = Api("twilio", "/v1/", ROUTER, authenticate, standard_error, limit_headers, echo_headers, wrong_shape,
+          documented_error, path_template)

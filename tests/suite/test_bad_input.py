@@ -12,8 +12,13 @@ from tests.suite.conftest import SERVICE
 
 UUID = "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"
 KC = "KC" + "a" * 32
-TELNYX_LOOKUP = "{{ query('commsops.sessions.room_sessions', %s) }}"
-TWILIO_LOOKUP = "{{ query('commsops.sessions.proxy_sessions', service_sid='" + SERVICE + "', %s) }}"
+PN = "PN" + "b" * 32
+HUGE = "now-99999999999d"
+LOOKUPS = {
+    "lookup:telnyx": "{{ query('commsops.sessions.room_sessions', %s) }}",
+    "lookup:twilio": "{{ query('commsops.sessions.proxy_sessions', service_sid='" + SERVICE + "', %s) }}",
+    "lookup:twilio-bare": "{{ query('commsops.sessions.proxy_sessions', %s) }}",
+}
 
 # (module or lookup, arguments, text the message must contain)
 CASES = [
@@ -63,20 +68,118 @@ CASES = [
     ("lookup:telnyx", "created_at={'lte': 'whenever'}", "created_at.lte must be a date"),
     ("lookup:twilio", "last_activity={'gte': 'a while ago'}", "last_activity.gte must be a date"),
     ("lookup:twilio", "status='asleep'", "status has unknown value(s) asleep"),
+    # A trailing newline passed "^...$" with re.match, and went into the URL.
+    ("room_session_info", {"room_session_id": UUID + "\n"}, "room_session_id must be a UUID"),
+    ("room_participant_info", {"room_session_id": UUID + "\n"}, "room_session_id must be a UUID"),
+    ("room_session_action", {"action": "end", "room_session_ids": [UUID + "\n"]}, "room_session_ids[0] must be a UUID"),
+    ("room_session_action", {"action": "kick", "room_session_id": UUID, "participants": [UUID + "\n"]},
+     "participants[0] must be a UUID"),
+    ("room_session_action", {"action": "end", "select": {"room_id": UUID + "\n"}}, "select.room_id[0] must be a UUID"),
+    ("proxy_session", {"service_sid": SERVICE + "\n", "unique_name": "a"}, "service_sid must be KS followed by 32"),
+    ("proxy_session", {"service_sid": SERVICE, "sid": KC + "\n"}, "sid must be KC followed by 32"),
+    ("proxy_session", {"service_sid": SERVICE, "unique_name": "a", "participants": [
+        {"identifier": "+1", "proxy_identifier_sid": PN + "\n"}]}, "participants.proxy_identifier_sid must be PN"),
+    ("proxy_session_info", {"service_sid": SERVICE, "sid": KC + "\n"}, "sid must be KC followed by 32"),
+    ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "sids": [KC + "\n"]}, "sids[0] must be KC"),
+    ("proxy_session_action", {"action": "close", "service_sids": [SERVICE + "\n"], "select": {}}, "service_sids[0] must be KS"),
+    ("lookup:telnyx", "room_id=['" + UUID + "\\n']", "room_id[0] must be a UUID"),
+    ("lookup:twilio-bare", "service_sid='" + SERVICE + "\\n'", "service_sid must be KS followed by 32"),
+    # Moments too far away, and dates or offsets that do not exist.
+    ("room_session_info", {"created_at": {"lte": HUGE}}, "created_at.lte must be at most 100 years"),
+    ("room_participant_info", {"room_session_id": UUID, "joined_at": {"gte": HUGE}}, "joined_at.gte"),
+    ("room_session_action", {"action": "end", "select": {"created_at": {"gte": "now-" + "9" * 30 + "w"}}},
+     "select.created_at.gte"),
+    ("proxy_session_info", {"service_sid": SERVICE, "date_created": {"lte": "now+99999999999d"}}, "date_created.lte"),
+    ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "select": {"last_activity": {"lte": HUGE}}},
+     "select.last_activity.lte"),
+    ("lookup:telnyx", "ended_at={'gte': '" + HUGE + "'}", "ended_at.gte"),
+    ("lookup:twilio", "last_activity={'lte': 'now-" + "9" * 5000 + "d'}", "last_activity.lte"),
+    ("room_session_info", {"created_at": {"gte": "0000-01-01"}}, "created_at.gte must be a date"),
+    ("room_session_info", {"updated_at": {"lte": "2026-13-01"}}, "updated_at.lte must be a date"),
+    ("room_session_action", {"action": "end", "select": {"ended_at": {"eq": "2026-11-01T24:00:00Z"}}},
+     "select.ended_at.eq must be a date"),
+    ("proxy_session", {"service_sid": SERVICE, "unique_name": "a", "date_expiry": "2026-12-01T10:00:00+25:00"},
+     "date_expiry must be a date"),
+    ("proxy_session_info", {"service_sid": SERVICE, "date_updated": {"gte": "2026-02-30T00:00:00Z"}},
+     "date_updated.gte must be a date"),
+    ("lookup:twilio", "date_created={'gte': '2026-11-01T08:00:00+24:00'}", "date_created.gte must be a date"),
+    # Wrong types inside dictionaries.
+    ("room_session_action", {"action": "end", "select": {"active": "maybe"}}, "select.active must be true or false"),
+    ("room_session_action", {"action": "end", "select": {"active": 2}}, "select.active must be true or false"),
+    ("room_session_action", {"action": "end", "select": {"room_id": 5}}, "select.room_id must be a list of UUIDs"),
+    ("room_session_action", {"action": "end", "select": {"exclude_room_ids": 5}},
+     "select.exclude_room_ids must be a list of UUIDs"),
+    ("room_session_action", {"action": "end", "select": {"created_at": ["2026-11-01"]}},
+     "select.created_at must be a dictionary"),
+    ("room_session_action", {"action": "end", "select": {"created_at": {"lte": 5}}}, "select.created_at.lte must be a date"),
+    ("room_session_action", {"action": "end", "select": {"updated_at": {"gte": True}}}, "select.updated_at.gte must be a date"),
+    ("room_session_info", {"created_at": {"gte": 1.5}}, "created_at.gte must be a date"),
+    ("room_participant_info", {"room_session_id": UUID, "left_at": {"lte": 5}}, "left_at.lte must be a date"),
+    ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "select": {"status": 5}},
+     "select.status must be a status or a list of statuses"),
+    ("proxy_session_action", {"action": "delete", "service_sid": SERVICE, "select": {"status": [5]}},
+     "select.status must be a status or a list of statuses"),
+    ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "select": {"date_created": [1]}},
+     "select.date_created must be a dictionary"),
+    ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "select": {"date_expiry": {"gte": 20261101}}},
+     "select.date_expiry.gte must be a date"),
+    ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "select": {"last_activity": {"lte": False}}},
+     "select.last_activity.lte must be a date"),
+    ("lookup:telnyx", "created_at={'lte': 5}", "created_at.lte must be a date"),
+    # Connection options out of range.
+    ("room_session_info", {"timeout": "nan"}, "timeout must be a finite number"),
+    ("proxy_session_info", {"service_sid": SERVICE, "timeout": "inf"}, "timeout must be a finite number"),
+    ("room_session_action", {"action": "end", "room_session_id": UUID, "timeout": 0}, "timeout must be greater than 0"),
+    ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "sids": [KC], "timeout": -1},
+     "timeout must be greater than 0"),
+    ("room_participant_info", {"room_session_id": UUID, "timeout": 1e9}, "timeout must be greater than 0 and at most 3600"),
+    ("room_session_info", {"max_retry_wait": "nan"}, "max_retry_wait must be a finite number"),
+    ("proxy_session", {"service_sid": SERVICE, "unique_name": "a", "max_retry_wait": -1}, "max_retry_wait must be 0 or more"),
+    ("proxy_session_info", {"service_sid": SERVICE, "max_retry_wait": 1e6}, "max_retry_wait must be 0 or more and at most 86400"),
+    ("room_session_info", {"max_retries": -1}, "max_retries must be between 0 and 100"),
+    ("proxy_session_action", {"action": "delete", "service_sid": SERVICE, "sids": [KC], "max_retries": 1000},
+     "max_retries must be between 0 and 100"),
+    ("lookup:telnyx", "timeout=0", "timeout must be greater than 0"),
+    ("lookup:twilio", "timeout='nan'", "timeout must be a finite number"),
+    ("lookup:twilio", "max_retries=-1", "max_retries must be between 0 and 100"),
+    # Lookups: unknown keywords were ignored (so every session came back), loose booleans became false.
+    ("lookup:telnyx", "actve=false", "unknown keyword argument(s) actve; valid ones are"),
+    ("lookup:twilio", "stauts='open'", "unknown keyword argument(s) stauts"),
+    ("lookup:telnyx", "active='maybe'", "active must be true or false"),
+    ("lookup:telnyx", "include_participants='perhaps'", "include_participants must be true or false"),
+    ("lookup:twilio", "include_participants='perhaps'", "include_participants must be true or false"),
+    ("lookup:telnyx", "validate_certs='maybe'", "validate_certs must be true or false"),
+    # Types the config manager itself refuses (its message names the option).
+    ("lookup:twilio", "status=5", "'status'"),
+    ("lookup:telnyx", "created_at='yesterday'", "'created_at'"),
+    ("lookup:telnyx", "timeout='soon'", "'timeout'"),
+]
+
+# Numbers out of range are refused, not clamped.
+CASES += [
+    ("room_session_action", {"action": "end", "room_session_id": UUID, "concurrency": 0}, "concurrency must be between 1 and 32"),
+    ("room_session_action", {"action": "end", "room_session_id": UUID, "concurrency": 33}, "concurrency must be between 1 and 32"),
+    ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "sids": [KC], "concurrency": 0},
+     "concurrency must be between 1 and 32"),
+    ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "sids": [KC], "concurrency": 1000},
+     "concurrency must be between 1 and 32"),
+    ("room_session_action", {"action": "end", "room_session_id": UUID, "max_sessions": -1}, "max_sessions must be 0 or more"),
+    ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "sids": [KC], "max_sessions": -1},
+     "max_sessions must be 0 or more"),
 ]
 
 
 def task_for(number, case):
     target, args, _text = case
     if target.startswith("lookup:"):
-        body = {"ansible.builtin.debug": {"msg": (TELNYX_LOOKUP if target.endswith("telnyx") else TWILIO_LOOKUP) % args}}
+        body = {"ansible.builtin.debug": {"msg": LOOKUPS[target] % args}}
     else:
         body = {"commsops.sessions." + target: args}
     return dict(body, name="case %d" % number, register="case_%d" % number, ignore_errors=True)
 
 
-def test_at_least_30_malformed_inputs_fail_naming_the_option_and_send_nothing(emulator, tmp_path):
-    assert len(CASES) >= 30
+def test_at_least_60_malformed_inputs_fail_naming_the_option_and_send_nothing(emulator, tmp_path):
+    assert len(CASES) >= 60
     out_file = tmp_path / "results.json"
     tasks = [task_for(n, c) for n, c in enumerate(CASES)]
     tasks.append({"name": "Save the results", "ansible.builtin.copy": {

@@ -4,11 +4,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Every module, lookup and role at -vvvv, on success and on failure: no credential anywhere."""
 
+import base64
+import json
 import pathlib
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import quote, quote_plus
 
 import yaml
 
-from tests.suite.conftest import SECRETS, SERVICE
+from tests.suite.conftest import SECRETS, SERVICE, Emulator
 
 WRONG = {"telnyx": "TLX-WRONG-SECRET-0c0c0c", "twilio": "TWL-WRONG-SECRET-0d0d0d"}
 UUID = "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"
@@ -67,3 +72,65 @@ def test_no_credential_in_any_output_at_vvvv(emulator, tmp_path):
         assert secret not in out, secret
         assert secret not in err, secret
         assert secret not in reports, secret
+
+
+class EchoServer:
+    """A server of this test's own that answers every request 401, quoting the Authorization header
+    back in every form a credential can take: raw, Base64 (Basic), percent-encoded."""
+
+    def __init__(self):
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                header = self.headers.get("Authorization", "")
+                token = header.split(" ", 1)[-1]
+                forms = "%s | %s | %s | %s" % (header, token, quote(header, safe=""), quote_plus(token))
+                if self.path.startswith("/v2/"):
+                    body = {"errors": [{"code": token, "title": header, "detail": forms}]}
+                else:
+                    body = {"code": token, "message": forms, "more_info": "https://example.test/?a=" + quote(token, safe=""),
+                            "status": 401}
+                data = json.dumps(body).encode()
+                self.send_response(401)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_POST = do_DELETE = do_GET
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    env = Emulator.env  # the same environment, pointed at this server
+    adhoc = Emulator.adhoc
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_no_credential_form_in_output_when_the_server_echoes_it():
+    token, key_sid, key_secret, telnyx_key = "tok/en+1=x", "SK" + "7" * 32, "sec+ret/2==", "KEY+/=echo"
+    server = EchoServer()
+    try:
+        runs = [server.adhoc("room_session_info", {"active": True}, verbosity=4, TELNYX_API_KEY=telnyx_key),
+                server.adhoc("proxy_session_info", {"service_sid": SERVICE}, verbosity=4, TWILIO_AUTH_TOKEN=token),
+                server.adhoc("proxy_session_info", {"service_sid": SERVICE, "api_key": key_sid}, verbosity=4,
+                             TWILIO_API_SECRET=key_secret)]
+    finally:
+        server.stop()
+    basics = [base64.b64encode(("%s:%s" % pair).encode()).decode()
+              for pair in ((SECRETS["twilio_account_sid"], token), (key_sid, key_secret))]
+    forms = set()
+    for secret in [token, key_secret, telnyx_key] + basics:
+        forms.update((secret, secret.rstrip("="), quote(secret, safe=""), quote_plus(secret)))
+    for rc, _result, out, err in runs:
+        assert rc != 0 and "HTTP 401" in out, out[-2000:]
+        for form in forms:
+            assert form not in out and form not in err, form

@@ -11,12 +11,35 @@ __metaclass__ = type
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 DROP = object()  # close the connection without answering
+
+
+class Raw:
+    """An answer written as these bytes (status line and headers included), `pause` seconds
+    between pieces; then the connection closes. For answers no well-behaved server sends."""
+
+    def __init__(self, *pieces, pause=0.0):
+        self.pieces = pieces
+        self.pause = pause
+
+
+def head(status=200, headers=None):
+    """The status line and headers of a raw answer."""
+    lines = ["HTTP/1.1 %d Whatever" % status] + ["%s: %s" % item for item in (headers or {}).items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def trickle(body, pause, status=200):
+    """A JSON answer whose body comes one byte every `pause` seconds."""
+    data = json.dumps(body).encode()
+    return Raw(head(status, {"Content-Type": "application/json", "Content-Length": len(data)}),
+               *[data[i:i + 1] for i in range(len(data))], pause=pause)
 
 
 class Recorded(dict):
@@ -34,7 +57,7 @@ class Recorded(dict):
 
 
 class FakeApi:
-    """answer(method, path, request) -> (status, headers, body) | DROP; or queue scripted answers."""
+    """answer(method, path, request) -> (status, headers, body) | DROP | Raw; or queue scripted answers."""
 
     def __init__(self):
         self.requests = []
@@ -66,6 +89,16 @@ class FakeApi:
                 if answer is DROP:
                     self.close_connection = True
                     self.connection.shutdown(2)
+                    return
+                if isinstance(answer, Raw):
+                    self.close_connection = True
+                    try:
+                        for number, piece in enumerate(answer.pieces):
+                            if number:
+                                time.sleep(answer.pause)
+                            self.wfile.write(piece)
+                    except OSError:
+                        pass  # the client gave up: that is what these answers test
                     return
                 status, headers, payload = answer
                 data = payload if isinstance(payload, bytes) else (

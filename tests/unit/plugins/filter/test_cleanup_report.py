@@ -26,7 +26,7 @@ ROOM = {"results": [
 
 def test_rows_counts_and_outcomes_when_applied():
     report = cleanup_report(ROOM, "room", now=NOW)
-    assert report["counts"] == {"total": 3, "changed": 1, "skipped": 1, "failed": 1}
+    assert report["counts"] == {"total": 3, "changed": 1, "skipped": 1, "failed": 1, "unknown": 0}
     assert [(r["id"], r["scope"], r["age"], r["outcome"]) for r in report["sessions"]] == [
         ("s1", "r1", "2h30m", "ended"), ("s2", "r1", "3d00h", "skipped: already ended"), ("s3", "r2", "-", "failed: HTTP 500 | boom")]
     assert report["summary"] == "Telnyx room session cleanup (applied): 3 sessions matched, 1 changed, 1 skipped, 1 failed"
@@ -51,3 +51,18 @@ def test_nothing_to_do_and_bad_kind():
 @pytest.mark.parametrize("seconds, text", [(None, "-"), (59, "0m"), (3600, "1h00m"), (90061, "1d01h")])
 def test_human_age(seconds, text):
     assert human_age(seconds) == text
+
+
+def test_unknown_outcomes_are_counted_and_named():
+    report = cleanup_report({"results": [
+        {"sid": "KC1", "service_sid": "KS1", "action": "delete", "outcome": "unknown", "changed": False, "failed": False,
+         "reason": "unknown: may have been applied; rerun to converge", "error": "DELETE ...: HTTP 503"}]}, "proxy", now=NOW)
+    assert report["counts"] == {"total": 1, "changed": 0, "skipped": 0, "failed": 0, "unknown": 1}
+    assert report["sessions"][0]["outcome"].startswith("unknown: may have been applied")
+    assert report["summary"].endswith("1 unknown (may have been applied; rerun to converge)")
+
+
+def test_all_skipped_says_so_not_that_nothing_matched():
+    report = cleanup_report({"results": [{"room_session_id": "s2", "action": "end", "outcome": "skipped", "changed": False,
+                                          "failed": False, "reason": "already ended"}]}, "room", now=NOW)
+    assert "every session that matched was skipped" in report["markdown"]

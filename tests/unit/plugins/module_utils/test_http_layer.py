@@ -13,9 +13,9 @@ import pytest
 
 from ansible_collections.commsops.sessions.plugins.module_utils import http_layer as http_mod
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import (
-    ApiError, HttpClient, USER_AGENT, parse_error_body, parse_retry_hint)
+    ApiError, HttpClient, USER_AGENT, expect_object, parse_error_body, parse_retry_hint)
 
-from ansible_collections.commsops.sessions.tests.unit.plugins._fake import DROP
+from ansible_collections.commsops.sessions.tests.unit.plugins._fake import DROP, Raw, head, trickle
 
 
 class FakeClock:
@@ -217,3 +217,119 @@ def test_connection_refused_is_a_clear_error(clock):
         c.request("GET", "/x")
     assert err.value.status is None and "no answer from http://127.0.0.1:9" in str(err.value)
     assert len(clock.sleeps) == 1  # a GET is retried, within the bound
+
+
+# A whole request within the timeout: bodies that trickle, break off or are garbled ------------
+
+
+def test_a_body_that_trickles_ends_at_the_timeout(fake_api):
+    fake_api.queue(trickle({"data": ["x" * 20]}, pause=0.3))
+    started = time.monotonic()
+    with pytest.raises(ApiError) as err:
+        client(fake_api, timeout=1, max_retries=0).request("GET", "/slow")
+    assert time.monotonic() - started < 2.5  # one byte every 0.3 s for 30 bytes would take 9 s
+    assert "no complete answer within 1 s" in str(err.value)
+    assert err.value.status is None and err.value.may_have_applied is True
+
+
+def test_a_get_whose_body_trickled_is_retried(fake_api, clock):
+    fake_api.queue(trickle({"data": [1, 2, 3, 4, 5, 6]}, pause=0.3), (200, {}, {"data": [1]}))
+    assert client(fake_api, timeout=1).request("GET", "/slow") == (200, {"data": [1]})
+    assert len(fake_api.requests) == 2 and len(clock.sleeps) == 1
+
+
+def test_a_post_whose_body_trickled_is_not_sent_again(fake_api, clock):
+    fake_api.queue(trickle({"sid": "KC123456789"}, pause=0.3), (201, {}, {"sid": "dup"}))
+    with pytest.raises(ApiError) as err:
+        client(fake_api, timeout=1).request("POST", "/create", form=[("A", "1")])
+    assert "no complete answer" in str(err.value) and err.value.may_have_applied is True
+    assert len(fake_api.requests) == 1
+
+
+def test_the_connection_is_reused_after_a_streamed_body(fake_api):
+    fake_api.queue((200, {}, {"n": 1}), (200, {}, {"n": 2}), (204, {}, b""), (200, {}, {"n": 3}))
+    c = client(fake_api)
+    assert [c.request(m, "/x")[1] for m in ("GET", "GET", "DELETE", "GET")] == [{"n": 1}, {"n": 2}, None, {"n": 3}]
+    assert len(set(r["client_port"] for r in fake_api.requests)) == 1
+
+
+@pytest.mark.parametrize("answer, words", [
+    (Raw(head(200, {"Content-Length": 100}), b'{"data": ['), "broke off"),
+    (Raw(head(200, {"Transfer-Encoding": "chunked"}), b'5\r\n{"dat\r\nZZ\r\nnot a chunk\r\n'), "broke off"),
+    (Raw(head(200, {"Content-Encoding": "gzip", "Content-Length": 12}), b"not gzip at all!"[:12]), "broke off"),
+    (Raw(b"HTTP/1.1 2"), "no answer"),
+    (Raw(b"NOT HTTP AT ALL\r\n\r\n"), "no answer"),
+])
+def test_a_broken_answer_is_a_clean_error(fake_api, clock, answer, words):
+    fake_api.queue(answer, answer)
+    with pytest.raises(ApiError) as err:
+        client(fake_api, max_retries=1).request("GET", "/broken")
+    assert words in str(err.value) and err.value.status is None
+    assert len(fake_api.requests) == 2  # a GET is retried once, then the error is clear
+
+
+def test_a_post_whose_body_broke_off_is_not_sent_again(fake_api, clock):
+    fake_api.queue(Raw(head(201, {"Content-Length": 50}), b'{"sid": "K'), (201, {}, {"sid": "dup"}))
+    with pytest.raises(ApiError) as err:
+        client(fake_api).request("POST", "/create", form=[("A", "1")])
+    assert "broke off" in str(err.value) and err.value.may_have_applied is True
+    assert len(fake_api.requests) == 1
+
+
+def test_an_invalid_url_is_a_clean_error(fake_api):
+    with pytest.raises(ApiError) as err:
+        client(fake_api).request("GET", "http://[::1/x")
+    assert "could not be sent" in str(err.value) and fake_api.requests == []
+
+
+# Successes of the wrong shape ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body, kind, got", [
+    (None, dict, "got an empty answer"),
+    ([], dict, "got a list"),
+    ("data", dict, "got a string"),
+    ({"other": 1}, dict, "got an object without 'data'"),
+    ({"data": None}, dict, "got 'data' as null"),
+    ({"data": [1]}, dict, "got 'data' as a list"),
+    ({"data": {}}, list, "got 'data' as an object"),
+    ({"data": [{}, 1, "x"]}, list, "got 'data' holding a number, a string"),
+    ({"data": 5}, str, "got 'data' as a number"),
+])
+def test_expect_object_says_what_came_instead(body, kind, got):
+    with pytest.raises(ApiError) as err:
+        expect_object(body, "data", kind, "GET", "/v2/things")
+    assert str(err.value).startswith("GET /v2/things: expected a JSON object with 'data' (")
+    assert str(err.value).endswith(got)
+
+
+def test_expect_object_returns_the_value():
+    assert expect_object({"data": [{"id": 1}]}, "data", list, "GET", "/x") == [{"id": 1}]
+    assert expect_object({"sid": "KC1"}, "sid", str, "GET", "/x") == "KC1"
+
+
+def test_the_client_works_on_after_a_body_was_cut_off(fake_api):
+    fake_api.queue(trickle({"data": ["x" * 20]}, pause=0.3), (200, {}, {"n": 1}))
+    c = client(fake_api, timeout=1, max_retries=0)
+    with pytest.raises(ApiError):
+        c.request("GET", "/slow")
+    assert c.request("GET", "/x") == (200, {"n": 1})
+
+
+class _Stub:
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+
+@pytest.mark.parametrize("headers, status, method, received, short", [
+    ({"Content-Length": "100"}, 200, "GET", 10, (10, 100)),
+    ({"Content-Length": "100"}, 200, "GET", 100, None),
+    ({"Content-Length": "100", "Transfer-Encoding": "chunked"}, 200, "GET", 10, None),
+    ({"Content-Length": "5"}, 204, "DELETE", 0, None),
+    ({"Content-Length": "5"}, 200, "HEAD", 0, None),
+    ({}, 200, "GET", 10, None),
+])
+def test_a_body_shorter_than_its_content_length_is_noticed(headers, status, method, received, short):
+    # urllib3 2 raises on its own; urllib3 1.x, which requests>=2.25 allows, returns the short body.
+    response = _Stub(headers=headers, status_code=status, request=_Stub(method=method), raw=_Stub(tell=lambda: received))
+    assert http_mod._short_of_length(response) == short

@@ -11,6 +11,7 @@ import pytest
 
 from ansible_collections.commsops.sessions.plugins.module_utils.options import (
     telnyx_argument_spec, telnyx_client, twilio_argument_spec, twilio_client)
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
 
 
 def getter(**values):
@@ -40,8 +41,37 @@ def test_clients_take_the_http_options():
     (twilio_client, {"account_sid": "AC1"}, "Twilio credentials are missing"),
     (twilio_client, {"api_key": "SK1"}, "api_secret is required with api_key"),
     (telnyx_client, {"api_key": "k", "timeout": 0}, "timeout must be greater than 0"),
-    (twilio_client, {"account_sid": "AC1", "auth_token": "t", "max_retries": -1}, "max_retries must be 0 or more"),
+    (twilio_client, {"account_sid": "AC1", "auth_token": "t", "max_retries": -1}, "max_retries must be between 0 and 100"),
 ])
 def test_missing_or_bad_connection_options(factory, values, message):
-    with pytest.raises(ValueError, match="^" + message):
+    with pytest.raises(InvalidInput, match="^" + message):
         factory(getter(**values))
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"timeout": float("nan")}, "timeout must be a finite number of seconds, got nan"),
+    ({"timeout": float("inf")}, "timeout must be a finite number of seconds, got inf"),
+    ({"timeout": 0}, "timeout must be greater than 0 and at most 3600 seconds, got 0"),
+    ({"timeout": -1}, "timeout must be greater than 0 and at most 3600 seconds, got -1"),
+    ({"timeout": 1e9}, "timeout must be greater than 0 and at most 3600 seconds, got 1000000000.0"),
+    ({"max_retry_wait": float("nan")}, "max_retry_wait must be a finite number of seconds, got nan"),
+    ({"max_retry_wait": float("-inf")}, "max_retry_wait must be a finite number of seconds, got -inf"),
+    ({"max_retry_wait": -0.5}, "max_retry_wait must be 0 or more and at most 86400 seconds, got -0.5"),
+    ({"max_retry_wait": 86401}, "max_retry_wait must be 0 or more and at most 86400 seconds, got 86401"),
+    ({"max_retries": -1}, "max_retries must be between 0 and 100, got -1"),
+    ({"max_retries": 101}, "max_retries must be between 0 and 100, got 101"),
+    ({"max_retries": True}, "max_retries must be a whole number, got True"),
+    ({"validate_certs": "maybe"}, "validate_certs must be true or false, got 'maybe'"),
+])
+@pytest.mark.parametrize("factory, credentials", [
+    (telnyx_client, {"api_key": "k"}), (twilio_client, {"account_sid": "AC1", "auth_token": "t"})])
+def test_connection_numbers_out_of_range_name_the_option(factory, credentials, values, message):
+    with pytest.raises(InvalidInput) as err:
+        factory(getter(**dict(credentials, **values)))
+    assert str(err.value) == message
+
+
+def test_connection_numbers_at_their_limits_are_taken():
+    client = telnyx_client(getter(api_key="k", timeout=3600, max_retry_wait=0, max_retries=100))
+    assert (client.http.timeout, client.http.max_retries) == (3600, 100)
+    assert telnyx_client(getter(api_key="k", max_retry_wait=86400, max_retries=0)).http.max_retries == 0

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
 from ansible_collections.commsops.sessions.plugins.module_utils.telnyx import TelnyxRooms
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import TimeWindow
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
@@ -110,3 +111,107 @@ def test_bad_participant_ids_never_reach_the_server(fake_api):
     with pytest.raises(InvalidInput) as err:
         rooms(fake_api).act(SID, "kick", ["not-a-uuid"])
     assert "participants[0]" in str(err.value) and fake_api.requests == []
+
+
+# Paging that lies, and successes of the wrong shape -----------------------------------------
+
+
+def lying(meta, pages_with_data=1, per_page=2):
+    """Pages 1..pages_with_data hold items, later ones are empty; every page carries this meta."""
+    def answer(rec):
+        number = int(rec.query["page[number]"])
+        data = [{"id": "s-%d-%d" % (number, i)} for i in range(per_page)] if number <= pages_with_data else []
+        return 200, {}, {"data": data, "meta": meta}
+    return answer
+
+
+@pytest.mark.parametrize("total_pages, said", [
+    ("abc", "'abc'"), (None, "null"), (-1, "-1"), (2.5, "2.5"), (True, "true"), ([3], "[3]"),
+])
+def test_total_pages_that_is_not_a_whole_number_is_an_error(fake_api, total_pages, said):
+    fake_api.route = lying({"total_pages": total_pages, "total_results": 4})
+    with pytest.raises(ApiError) as err:
+        rooms(fake_api).list_sessions()
+    assert str(err.value) == "GET /v2/room_sessions: meta.total_pages is %s, expected a whole number" % said
+    assert len(fake_api.requests) == 1
+
+
+def test_missing_total_pages_is_an_error(fake_api):
+    fake_api.route = lying({"total_results": 4})
+    with pytest.raises(ApiError) as err:
+        rooms(fake_api).list_sessions()
+    assert "meta.total_pages is missing" in str(err.value)
+
+
+def test_more_pages_than_total_results_can_fill_is_an_error(fake_api):
+    fake_api.route = lying({"total_pages": 10 ** 9, "total_results": 4, "page_size": 2}, pages_with_data=10)
+    with pytest.raises(ApiError) as err:
+        rooms(fake_api).list_sessions(page_size=2)
+    assert "meta.total_pages is 1000000000, but meta.total_results (4) fills only 2 pages of 2" in str(err.value)
+    assert len(fake_api.requests) == 1
+
+
+def test_a_server_page_size_below_ours_counts(fake_api):
+    fake_api.route = lying({"total_pages": 3, "total_results": 5, "page_size": 2}, pages_with_data=3)
+    assert len(rooms(fake_api).list_sessions()) == 6  # we asked 250 a page, it sent 2
+    assert len(fake_api.requests) == 3
+
+
+def test_more_pages_than_any_listing_reads_is_an_error(fake_api):
+    fake_api.route = lying({"total_pages": 10 ** 9}, pages_with_data=10)
+    with pytest.raises(ApiError) as err:
+        rooms(fake_api).list_sessions()
+    assert "meta.total_pages is 1000000000, more than the 10000 pages a listing reads" in str(err.value)
+    assert len(fake_api.requests) == 1
+
+
+def test_an_empty_page_ends_the_list_and_few_pages_are_asked_for_at_once(fake_api):
+    fake_api.route = lying({"total_pages": 9000, "total_results": 18000}, pages_with_data=3)
+    client = rooms(fake_api)
+    sessions = client.list_sessions(page_size=2)
+    assert [s["id"] for s in sessions] == ["s-%d-%d" % (p, i) for p in (1, 2, 3) for i in (0, 1)]
+    assert len(fake_api.requests) <= 4 + client.page_concurrency
+
+
+def test_pages_are_read_one_at_a_time_without_concurrency(fake_api):
+    fake_api.route = lying({"total_pages": 5, "total_results": 10}, pages_with_data=2)
+    client = TelnyxRooms(rooms(fake_api).http, page_concurrency=1)
+    assert len(client.list_sessions(page_size=2)) == 4
+    assert [r.query["page[number]"] for r in fake_api.requests] == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize("body, got", [
+    (b"", "got an empty answer"),
+    ({"data": {"id": SID}, "meta": {}}, "'data' (a list of objects), got 'data' as an object"),
+    ({"data": [1, 2], "meta": {"total_pages": 1}}, "got 'data' holding a number"),
+    ({"data": []}, "'meta' (an object), got an object without 'meta'"),
+    ({"data": [], "meta": []}, "got 'meta' as a list"),
+])
+def test_a_list_page_of_the_wrong_shape_is_an_error(fake_api, body, got):
+    fake_api.queue((200, {}, body))
+    with pytest.raises(ApiError) as err:
+        rooms(fake_api).list_participants(SID)
+    assert str(err.value).startswith("GET /v2/room_sessions/%s/participants: expected a JSON object with" % SID)
+    assert got in str(err.value)
+
+
+def test_a_later_page_of_the_wrong_shape_is_an_error(fake_api):
+    fake_api.queue((200, {}, {"data": [{"id": "a"}], "meta": {"total_pages": 2, "total_results": 2}}), (200, {}, b""))
+    with pytest.raises(ApiError) as err:
+        rooms(fake_api).list_sessions(page_size=1)
+    assert "got an empty answer" in str(err.value)
+
+
+@pytest.mark.parametrize("body, got", [
+    (b"", "got an empty answer"),
+    ({}, "got an object without 'data'"),
+    ({"data": []}, "got 'data' as a list"),
+    ([{"id": SID}], "got a list"),
+])
+def test_get_and_find_need_a_session_object(fake_api, body, got):
+    fake_api.route = lambda rec: (200, {}, body)
+    expected = "GET /v2/room_sessions/%s: expected a JSON object with 'data' (an object), %s" % (SID, got)
+    for call in (rooms(fake_api).get_session, rooms(fake_api).find_session):
+        with pytest.raises(ApiError) as err:
+            call(SID)  # never None: "no such session" is only ever a 404
+        assert str(err.value) == expected

@@ -11,8 +11,9 @@ import datetime
 
 import pytest
 
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import (
-    TimeWindow, match_all, parse_duration, parse_instant, to_utc_string, windows_from)
+    TimeWindow, match_all, parse_bound, parse_duration, parse_instant, to_utc_string, windows_from)
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
 
 UTC = datetime.timezone.utc
@@ -94,3 +95,63 @@ def test_to_utc_string():
     assert to_utc_string("2026-12-01", "date_expiry") == "2026-12-01T00:00:00Z"
     with pytest.raises(InvalidInput, match="^date_expiry must be"):
         to_utc_string("soon", "date_expiry")
+
+
+@pytest.mark.parametrize("text", [
+    "2026-11-01T08:00:00+25:00", "2026-11-01T08:00:00+24:00", "2026-11-01T08:00:00+05:60", "2026-13-01T00:00:00Z",
+    "2026-02-30T00:00:00Z", "0000-01-01T00:00:00Z", "2026-11-01T24:00:00Z", "0001-01-01T00:00:00+01:00",
+    "9999-12-31T23:00:00-02:00", "2026-11-01T08:00:00Zjunk", None, 5])
+def test_impossible_timestamps_are_not_timestamps(text):
+    assert parse_instant(text) is None
+
+
+def test_the_largest_offsets_are_taken():
+    assert parse_instant("2026-11-01T23:59:00+23:59") == datetime.datetime(2026, 11, 1, 0, 0, tzinfo=UTC)
+    assert parse_instant("2026-11-01T00:00:00-23:59") == datetime.datetime(2026, 11, 1, 23, 59, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("bound", [
+    "now-99999999999d", "now+99999999999d", "now-" + "9" * 5000 + "w", "now-36601d", "now - 5300w"])
+def test_moments_too_far_from_now_name_the_option(bound):
+    with pytest.raises(InvalidInput, match="^select.created_at.lte must be at most 100 years, got "):
+        TimeWindow("created_at", {"lte": bound}, "select.created_at", now=NOW)
+
+
+def test_a_century_back_is_still_fine():
+    assert parse_bound("now-36600d", "x", now=NOW) == (None, NOW - datetime.timedelta(days=36600))
+
+
+@pytest.mark.parametrize("bound", [
+    "0000-01-01", "2026-13-01", "2026-02-30", "2026-11-01T08:00:00+25:00", "2026-11-01T24:00:00Z",
+    "now-2h trailing", "2026-11-01x", True, 1.5, 20261101, ["2026-11-01"]])
+def test_impossible_bounds_name_the_option(bound):
+    with pytest.raises(InvalidInput, match="^select.created_at.gte must be a date"):
+        TimeWindow("created_at", {"gte": bound}, "select.created_at", now=NOW)
+
+
+@pytest.mark.parametrize("value", ["2026-11-01T08:00:00+25:00", "2026-13-01T00:00:00Z", "yesterday", 1767225600, ["x"]])
+def test_a_timestamp_from_the_server_that_cannot_be_read_fails_naming_the_field(value):
+    window = TimeWindow("created_at", {"gte": "2026-11-01"}, "created_at")
+    with pytest.raises(ApiError) as err:
+        window.matches(value)
+    assert "the server sent created_at=%r, which is not an ISO 8601 timestamp" % (value,) in str(err.value)
+    with pytest.raises(ApiError):
+        match_all([window], {"created_at": value})
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_a_missing_timestamp_is_in_no_window(value):
+    assert not TimeWindow("ended_at", {"lte": "2026-11-01"}, "ended_at").matches(value)
+    assert TimeWindow("ended_at", {}, "ended_at").matches("not even a timestamp")  # an empty window reads nothing
+
+
+@pytest.mark.parametrize("value", [10 ** 30, "99999999999d", "9" * 5000 + "s", "36601d"])
+def test_absurd_durations_name_the_option(value):
+    with pytest.raises(InvalidInput, match="^max_age must be at most 100 years"):
+        parse_duration(value, "max_age")
+
+
+@pytest.mark.parametrize("value", ["2h\nx", "2hh", 1.5, None])
+def test_durations_must_match_whole(value):
+    with pytest.raises(InvalidInput, match="^max_age must be a duration"):
+        parse_duration(value, "max_age")

@@ -157,3 +157,96 @@ def test_a_delete_whose_answer_was_lost_counts_as_deleted(fake_api, monkeypatch)
     fake_api.queue(DROP, (404, {}, {"code": 20404, "message": "not found", "status": 404}))
     assert proxy(fake_api).delete_session(KS, KC) is True
     assert [r["method"] for r in fake_api.requests] == ["DELETE", "DELETE"]
+
+
+# Paging that loops, and successes of the wrong shape ----------------------------------------
+
+
+def pages(fake_api, chain):
+    """chain: {PageToken or None: (sessions, next PageToken or None)}; links point at the fake server."""
+    def link(token):
+        return fake_api.url + "/v1/Services/%s/Sessions?PageSize=1000&PageToken=%s" % (KS, token)
+
+    def answer(rec):
+        sessions, token = chain[rec.query.get("PageToken")]
+        return 200, {}, {"sessions": sessions, "meta": {"next_page_url": link(token) if token else None}}
+    return answer
+
+
+def test_a_next_page_url_that_repeats_is_an_error(fake_api):
+    fake_api.route = pages(fake_api, {None: ([{"sid": "1"}], "A"), "A": ([{"sid": "2"}], "A")})
+    with pytest.raises(ApiError) as err:
+        proxy(fake_api).list_sessions(KS)
+    assert "leads back to a page already read" in str(err.value)
+    assert len(fake_api.requests) == 2
+
+
+def test_a_next_page_url_that_cycles_is_an_error(fake_api):
+    fake_api.route = pages(fake_api, {None: ([{"sid": "1"}], "A"), "A": ([{"sid": "2"}], "B"),
+                                      "B": ([{"sid": "3"}], "A")})
+    with pytest.raises(ApiError) as err:
+        proxy(fake_api).list_sessions(KS)
+    assert str(err.value).startswith("GET /v1/Services/%s/Sessions: meta.next_page_url leads back" % KS)
+    assert len(fake_api.requests) == 3
+
+
+def test_a_next_page_url_after_an_empty_page_is_an_error(fake_api):
+    fake_api.route = pages(fake_api, {None: ([{"sid": "1"}], "A"), "A": ([], "B"), "B": ([{"sid": "3"}], None)})
+    with pytest.raises(ApiError) as err:
+        proxy(fake_api).list_sessions(KS)
+    assert "next_page_url after an empty page" in str(err.value) and len(fake_api.requests) == 2
+
+
+def test_an_empty_last_page_ends_the_list(fake_api):
+    fake_api.route = pages(fake_api, {None: ([{"sid": "1"}], "A"), "A": ([], None)})
+    assert proxy(fake_api).list_sessions(KS) == [{"sid": "1"}]
+
+
+@pytest.mark.parametrize("next_url", [5, ["x"], {"url": "x"}, "not a url", "http://[::1"])
+def test_a_next_page_url_that_is_not_a_url_is_an_error(fake_api, next_url):
+    fake_api.queue((200, {}, {"sessions": [{"sid": KC}], "meta": {"next_page_url": next_url}}))
+    with pytest.raises(ApiError) as err:
+        proxy(fake_api).list_sessions(KS)
+    assert "meta.next_page_url is not a URL" in str(err.value) and len(fake_api.requests) == 1
+
+
+@pytest.mark.parametrize("body, got", [
+    (b"", "'sessions' (a list of objects), got an empty answer"),
+    ({"sessions": None, "meta": {}}, "got 'sessions' as null"),
+    ({"sessions": ["KC1"], "meta": {}}, "got 'sessions' holding a string"),
+    ({"sessions": []}, "'meta' (an object), got an object without 'meta'"),
+    ({"participants": [], "meta": {}}, "got an object without 'sessions'"),
+])
+def test_a_list_page_of_the_wrong_shape_is_an_error(fake_api, body, got):
+    fake_api.queue((200, {}, body))
+    with pytest.raises(ApiError) as err:
+        proxy(fake_api).list_sessions(KS)
+    assert str(err.value).startswith("GET /v1/Services/%s/Sessions: expected a JSON object with" % KS)
+    assert got in str(err.value)
+
+
+@pytest.mark.parametrize("body, got", [
+    (b"", "got an empty answer"),
+    ({}, "got an object without 'sid'"),
+    ({"sid": None}, "got 'sid' as null"),
+    ({"sid": 5}, "got 'sid' as a number"),
+    ([{"sid": KC}], "got a list"),
+])
+def test_get_and_find_need_a_session_with_a_sid(fake_api, body, got):
+    fake_api.route = lambda rec: (200, {}, body)
+    client = proxy(fake_api)
+    for call in (lambda: client.get_session(KS, KC), lambda: client.find_session(KS, KC),
+                 lambda: client.find_session(KS, unique_name="order-1")):
+        with pytest.raises(ApiError) as err:
+            call()  # never None: that would make proxy_session create a session
+        assert "expected a JSON object with 'sid' (a string), %s" % got in str(err.value)
+    assert str(err.value).startswith("GET /v1/Services/%s/Sessions/order-1:" % KS)
+
+
+def test_a_create_whose_recovery_lookup_gets_an_empty_answer_is_not_sent_again(fake_api, monkeypatch):
+    monkeypatch.setattr(http_mod.time, "sleep", lambda s: None)
+    fake_api.queue(DROP, (200, {}, b""), (201, {}, {"sid": KC}))
+    with pytest.raises(ApiError) as err:
+        proxy(fake_api).create_session(KS, unique_name="u1")
+    assert "got an empty answer" in str(err.value)
+    assert [r["method"] for r in fake_api.requests] == ["POST", "GET"]

@@ -10,7 +10,8 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import (
-    InvalidInput, check_sid, check_sid_list, check_unique_name, check_uuid, check_uuid_list, path_segment)
+    InvalidInput, check_bool, check_int_range, check_keys, check_seconds, check_sid, check_sid_list, check_unique_name,
+    check_uuid, check_uuid_list, path_segment)
 
 UUID = "0CCC7B54-4DF3-4BCA-A65A-3DA1ECC777F0"
 
@@ -19,7 +20,7 @@ def test_uuid_is_normalised_to_lower_case():
     assert check_uuid(UUID, "room_session_id") == UUID.lower()
 
 
-@pytest.mark.parametrize("bad", ["../x", UUID + "?a=1", UUID[:-1], 42, None, ""])
+@pytest.mark.parametrize("bad", ["../x", UUID + "?a=1", UUID[:-1], 42, None, "", UUID + "\n", "\n" + UUID, UUID + "\r\n"])
 def test_bad_uuids(bad):
     with pytest.raises(InvalidInput, match="^room_session_id must be a UUID"):
         check_uuid(bad, "room_session_id")
@@ -50,3 +51,70 @@ def test_unique_name_length():
     ("order 1", "order%201"), ("a/../b", "a%2F..%2Fb"), ("..", "%2E%2E"), ("x?y#z", "x%3Fy%23z")])
 def test_path_segment_cannot_change_the_url(value, encoded):
     assert path_segment(value) == encoded
+
+
+@pytest.mark.parametrize("prefix", ["KS", "KC", "KP", "PN"])
+def test_a_trailing_newline_is_not_part_of_a_sid(prefix):
+    sid = prefix + "0" * 32
+    assert check_sid(sid, prefix, "sid") == sid
+    with pytest.raises(InvalidInput, match=r"^sid must be %s followed by 32 hexadecimal digits, got '%s\\n'" % (prefix, sid)):
+        check_sid(sid + "\n", prefix, "sid")
+
+
+@pytest.mark.parametrize("value, expected", [
+    (True, True), (False, False), ("yes", True), ("On", True), ("TRUE", True), ("1", True),
+    ("no", False), ("off", False), ("False", False), ("0", False)])
+def test_booleans(value, expected):
+    assert check_bool(value, "select.active") is expected
+
+
+@pytest.mark.parametrize("value", ["maybe", "", "y", "t", " yes", 1, 0, 2, 1.0, None, [], {}])
+def test_anything_else_is_not_a_boolean(value):
+    with pytest.raises(InvalidInput, match="^select.active must be true or false, got "):
+        check_bool(value, "select.active")
+
+
+@pytest.mark.parametrize("value, minimum, maximum", [(1, 1, 32), (32, 1, 32), (0, 0, None), (10 ** 9, 0, None)])
+def test_int_in_range(value, minimum, maximum):
+    assert check_int_range(value, "concurrency", minimum, maximum) == value
+
+
+@pytest.mark.parametrize("value, minimum, maximum, message", [
+    (0, 1, 32, "concurrency must be between 1 and 32, got 0"),
+    (33, 1, 32, "concurrency must be between 1 and 32, got 33"),
+    (-1, 0, None, "concurrency must be 0 or more, got -1"),
+    (True, 0, None, "concurrency must be a whole number, got True"),
+    (8.0, 1, 32, "concurrency must be a whole number, got 8.0"),
+    ("8", 1, 32, "concurrency must be a whole number, got '8'"),
+    (None, 1, 32, "concurrency must be a whole number, got None"),
+])
+def test_int_out_of_range_or_not_an_int(value, minimum, maximum, message):
+    with pytest.raises(InvalidInput) as err:
+        check_int_range(value, "concurrency", minimum, maximum)
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize("value, allow_zero", [(0, True), (0.5, False), (3600, False), (3600.0, True)])
+def test_seconds_in_range(value, allow_zero):
+    assert check_seconds(value, "timeout", 3600, allow_zero) == value
+
+
+@pytest.mark.parametrize("value, allow_zero, message", [
+    (float("nan"), True, "timeout must be a finite number of seconds, got nan"),
+    (float("inf"), True, "timeout must be a finite number of seconds, got inf"),
+    (float("-inf"), True, "timeout must be a finite number of seconds, got -inf"),
+    (True, True, "timeout must be a finite number of seconds, got True"),
+    ("30", True, "timeout must be a finite number of seconds, got '30'"),
+    (0, False, "timeout must be greater than 0 and at most 3600 seconds, got 0"),
+    (-1, True, "timeout must be 0 or more and at most 3600 seconds, got -1"),
+    (1e9, True, "timeout must be 0 or more and at most 3600 seconds, got 1000000000.0"),
+])
+def test_seconds_out_of_range_or_not_a_number(value, allow_zero, message):
+    with pytest.raises(InvalidInput) as err:
+        check_seconds(value, "timeout", 3600, allow_zero)
+    assert str(err.value) == message
+
+
+def test_unknown_keys_that_are_not_strings_are_named_too():
+    with pytest.raises(InvalidInput, match=r"^select has unknown key\(s\) 5, colour; use status"):
+        check_keys({5: "x", "colour": "red", "status": "open"}, ("status",), "select")

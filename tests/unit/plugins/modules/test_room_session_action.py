@@ -57,7 +57,7 @@ def test_end_posts_once_per_active_session_and_skips_ended_ones(fake_api, capsys
     failed, result = run_module(room_session_action.main, args(fake_api, action="end", select={"room_id": ROOM}), capsys=capsys)
     assert not failed and result["changed"]
     assert sorted(posts(fake_api)) == [("/v2/room_sessions/%s/actions/end" % A, None), ("/v2/room_sessions/%s/actions/end" % B, None)]
-    assert result["counts"] == {"total": 3, "changed": 2, "skipped": 1, "failed": 0}
+    assert result["counts"] == {"total": 3, "changed": 2, "skipped": 1, "failed": 0, "unknown": 0}
     assert [r["reason"] for r in result["results"]][2] == "already ended"
 
 
@@ -83,7 +83,7 @@ def test_partial_failure_does_the_rest_and_names_the_failure(fake_api, capsys):
     failed, result = run_module(room_session_action.main, args(fake_api, action="end", room_session_ids=[A, B, C]),
                                 capsys=capsys)
     assert failed and result["changed"]
-    assert result["counts"] == {"total": 3, "changed": 2, "skipped": 0, "failed": 1}
+    assert result["counts"] == {"total": 3, "changed": 2, "skipped": 0, "failed": 1, "unknown": 0}
     assert result["msg"].startswith("1 of 3 sessions failed (%s)" % B)
     assert [r["room_session_id"] for r in result["results"]] == [A, B, C]
     assert len(posts(fake_api)) == 2

@@ -1,0 +1,181 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The way of an API request (not /_emulator/) through the emulator: one step after another, then the router.
+
+Each step in STEPS is step(emulator, call): it may note something on the call (a fault drawn, a wait) and
+returns a Reply to end the request there, or None to go on; the last, route, always replies. The steps in
+FINISH then reshape the error as the vendor's document says and count the request, before it is sent.
+"""
+
+import json
+import math
+import re
+import time
+
+from .common import ApiAnswer
+from .faults import CANNED_MODES, draw_fault
+from .routing import Request, serve
+from .state import WRITE_METHODS
+from .telnyx import API as TELNYX
+from .twilio import API as TWILIO
+
+APIS = (TELNYX, TWILIO)
+LISTING = re.compile(r"/(room_sessions|sessions|participants)/?$", re.IGNORECASE)  # what wrong_shape_200 answers as a list
+
+
+class Call:
+    """One API request on its way through the steps, and what they decided about it."""
+
+    def __init__(self, method, path, query, headers, body, base):
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.base = base  # http://host:port as the client reached us, for the links in Twilio's answers
+        self.api = next((api for api in APIS if path.startswith(api.prefix)), None)
+        self.fault = None  # the scheduled fault this request drew
+        self.mode = None  # the fault mode it meets, scheduled or random
+        self.wait = 0  # seconds until the rate limit lets one more through
+
+
+class Reply:
+    """What to send: the answer, how (dropped, trickled), and how it is counted.
+
+    route: the name stats count it under (None: the path's template); as_is: sent as the fault gives it,
+    not reshaped as the vendor's document says."""
+
+    def __init__(self, answer, route=None, drop=False, as_is=False, interval_ms=0):
+        self.answer = answer
+        self.route = route
+        self.drop = drop
+        self.as_is = as_is
+        self.interval_ms = interval_ms
+
+
+# Steps before the route ---------------------------------------------------------
+
+def draw_scheduled_fault(emulator, call):
+    with emulator.lock:
+        call.fault = draw_fault(emulator.faults, call.method, call.path)
+    call.mode = call.fault["mode"] if call.fault else None
+
+
+def take_rate_token(emulator, call):
+    with emulator.lock:
+        call.wait = emulator.bucket.take()
+
+
+def draw_random_fault(emulator, call):
+    """fault_rate of the requests no other fault or the rate limit meets: 503, or dropped (after applying a write)."""
+    if call.fault or call.wait or not emulator.fault_rate:
+        return
+    dropped = "drop_after" if call.method in WRITE_METHODS else "drop_before"
+    with emulator.lock:
+        if emulator.rng.random() < emulator.fault_rate:
+            call.mode = emulator.rng.choice(("503", "drop_before", dropped))
+
+
+def wait_fault_delay(_emulator, call):
+    if call.fault and call.fault.get("delay_ms"):
+        time.sleep(call.fault["delay_ms"] / 1000.0)
+
+
+def add_latency(emulator, _call):
+    if emulator.latency_ms:
+        time.sleep(emulator.latency_ms / 1000.0)
+
+
+def refuse_unknown_path(_emulator, call):
+    """Neither API's prefix: a plain 404, neither reshaped nor counted (the steps above did apply)."""
+    if call.api is None:
+        return Reply(ApiAnswer(404, {"message": "Not found"}), as_is=True)
+    return None
+
+
+def answer_rate_limited(emulator, call):
+    if not call.wait and call.mode != "429":
+        return None
+    retry = max(1, int(math.ceil(call.wait))) if call.wait else 1
+    answer = call.api.standard_error(429)
+    answer.headers["Retry-After"] = str(retry)
+    answer.headers.update(call.api.limit_headers(emulator.rate_limit, retry))
+    return Reply(answer)
+
+
+def answer_unavailable(_emulator, call):
+    if call.mode not in ("503", "drop_before"):
+        return None
+    return Reply(call.api.standard_error(503), drop=call.mode == "drop_before")
+
+
+def answer_canned(_emulator, call):
+    """A canned fault answers in place of the request, which is not applied."""
+    if call.mode not in CANNED_MODES:
+        return None
+    return Reply(canned_answer(call), as_is=True)
+
+
+def canned_answer(call):
+    if call.mode == "empty_200":
+        return ApiAnswer(200, b"")
+    if call.mode == "echo_headers":
+        return call.api.echo_headers(call.fault["status"], call.headers)
+    if "body" in call.fault:
+        return ApiAnswer(200, json.dumps(call.fault["body"]).encode())
+    return ApiAnswer(200, call.api.wrong_shape(call.method == "GET" and bool(LISTING.search(call.path))))
+
+
+def authenticate(emulator, call):
+    denied = call.api.authenticate(call.headers.get("Authorization") or "", emulator.options)
+    return Reply(denied) if denied else None
+
+
+def route(emulator, call):
+    """The vendor's route table answers; a path or method it does not serve is the vendor's 404."""
+    request = Request(call.method, clean_path(call.path), call.query, call.body, call.base)
+    with emulator.lock:
+        answer, found = serve(call.api.router, emulator.stores[call.api.name], request)
+    return Reply(answer or call.api.standard_error(404), found.name, drop=call.mode == "drop_after",
+                 interval_ms=call.fault["interval_ms"] if call.mode == "slow_body" else 0)
+
+
+def clean_path(path):
+    """The path without empty segments: the APIs take /v2//room_sessions/ as /v2/room_sessions."""
+    return "/" + "/".join(segment for segment in path.split("/") if segment)
+
+
+# Steps after ----------------------------------------------------------------------
+
+def reshape_error(_emulator, call, reply):
+    if not reply.as_is:
+        reply.answer = call.api.documented_error(reply.answer, route_name(call, reply))
+
+
+def account(emulator, call, reply):
+    with emulator.lock:
+        emulator.stats.add(call.method, route_name(call, reply), "dropped" if reply.drop else reply.answer.status)
+
+
+def route_name(call, reply):
+    return reply.route or "%s %s" % (call.method, call.api.path_template(call.path))
+
+
+STEPS = (draw_scheduled_fault, take_rate_token, draw_random_fault, wait_fault_delay, add_latency, refuse_unknown_path,
+         answer_rate_limited, answer_unavailable, answer_canned, authenticate, route)
+FINISH = (reshape_error, account)
+
+
+def handle(emulator, call):
+    """Runs the steps in order until one replies; then FINISH, for the paths of an API. Returns the Reply."""
+    reply = None
+    for step in STEPS:
+        reply = step(emulator, call)
+        if reply:
+            break
+    if call.api:
+        for step in FINISH:
+            step(emulator, call, reply)
+    return reply
