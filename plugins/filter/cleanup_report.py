@@ -13,14 +13,15 @@ import datetime
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import PAST
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import parse_instant
 
-# Per kind: the id key, the scope (room or service) key, and the creation timestamp key of a result.
+# Per kind: a result's id key, its scope (room or service) key, its creation timestamp key, and the
+# scope column's title.
 KINDS = {
     "room": ("room_session_id", "room_id", "created_at", "Room"),
     "proxy": ("sid", "service_sid", "date_created", "Service"),
 }
-PAST = {"end": "ended", "kick": "kicked", "mute": "muted", "unmute": "unmuted", "close": "closed", "delete": "deleted"}
 
 
 def human_age(seconds):

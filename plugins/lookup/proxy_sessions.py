@@ -23,34 +23,12 @@ author:
 extends_documentation_fragment:
   - commsops.sessions.twilio
   - commsops.sessions.twilio.plugins
+  - commsops.sessions.proxy_session_filters
 options:
   service_sid:
     description: The Proxy service (C(KS) followed by 32 hexadecimal digits).
     type: str
     required: true
-  status:
-    description: Only sessions with this status, or any of these.
-    type: list
-    elements: str
-  date_created:
-    description: Time window on the creation, a dictionary with any of C(eq), C(gte), C(lte).
-    type: dict
-  date_updated:
-    description: Time window on the last change.
-    type: dict
-  date_last_interaction:
-    description: Time window on the last interaction.
-    type: dict
-  date_expiry:
-    description: Time window on the expiry.
-    type: dict
-  last_activity:
-    description: Time window on the last interaction, or the creation when there was none.
-    type: dict
-  include_participants:
-    description: Include each session's participants (one request per session).
-    type: bool
-    default: false
 """
 
 EXAMPLES = r"""
@@ -72,9 +50,9 @@ _raw:
   elements: dict
 """
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import bounded_concurrency
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import DEFAULT_CONCURRENCY
 from ansible_collections.commsops.sessions.plugins.module_utils.options import twilio_client
-from ansible_collections.commsops.sessions.plugins.module_utils.proxy_sessions import (
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_plans import (
     WINDOWS, Selection, select_sessions, with_participants)
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_sid
 from ansible_collections.commsops.sessions.plugins.plugin_utils.lookup import SessionsLookupBase
@@ -87,7 +65,7 @@ class LookupModule(SessionsLookupBase):
             selection = Selection(dict((f, self.get_option(f)) for f in ("status",) + WINDOWS))
             sessions = select_sessions(client, [service_sid], selection)
             if self.get_option("include_participants"):
-                sessions = with_participants(client, sessions, bounded_concurrency(8))
+                sessions = with_participants(client, sessions, DEFAULT_CONCURRENCY)
             return sessions
 
         return self.run_with(terms, variables, kwargs, twilio_client, fetch)

@@ -23,29 +23,8 @@ author:
 extends_documentation_fragment:
   - commsops.sessions.telnyx
   - commsops.sessions.telnyx.plugins
-options:
-  room_id:
-    description: Only sessions of this room (a room UUID), or of any of these rooms.
-    type: list
-    elements: str
-  active:
-    description: Only active (V(true)) or only ended (V(false)) sessions.
-    type: bool
-  created_at:
-    description:
-      - Time window on the session's creation, a dictionary with any of C(eq), C(gte), C(lte). Bounds are dates,
-        ISO 8601 timestamps in any zone, or V(now-2h)-style moments; instants are matched exactly.
-    type: dict
-  updated_at:
-    description: Time window on the session's last update.
-    type: dict
-  ended_at:
-    description: Time window on the session's end.
-    type: dict
-  include_participants:
-    description: Include each session's participants.
-    type: bool
-    default: false
+  - commsops.sessions.room_session_filters
+options: {}
 """
 
 EXAMPLES = r"""
@@ -66,7 +45,7 @@ _raw:
 """
 
 from ansible_collections.commsops.sessions.plugins.module_utils.options import telnyx_client
-from ansible_collections.commsops.sessions.plugins.module_utils.room_sessions import Selection, select_sessions
+from ansible_collections.commsops.sessions.plugins.module_utils.room_session_plans import Selection, select_sessions
 from ansible_collections.commsops.sessions.plugins.plugin_utils.lookup import SessionsLookupBase
 
 FILTERS = ("room_id", "active", "created_at", "updated_at", "ended_at")

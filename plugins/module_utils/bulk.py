@@ -3,32 +3,66 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Run one function over many items with bounded concurrency: PRIVATE to commsops.sessions.
+"""Work over many items with bounded concurrency, and the shape of each item's outcome:
+PRIVATE to commsops.sessions.
 
-It knows no vendor. Joint back-off on 429 lives in the HTTP layer (all workers share one
-client), so here a worker only says what happened to its item.
+It knows no vendor and no Ansible (module_glue.py ends the modules). Joint back-off on 429 lives in
+the HTTP layer (all workers share one client), so here a worker only says what happened to its item.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
+import itertools
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_int_range
 
 MIN_CONCURRENCY = 1
 MAX_CONCURRENCY = 32
-
-
-def bounded_concurrency(value):
-    return max(MIN_CONCURRENCY, min(MAX_CONCURRENCY, int(value)))
-
-
+DEFAULT_CONCURRENCY = 8
+# How each action reads once done, in results and reports.
+PAST = {"end": "ended", "kick": "kicked", "mute": "muted", "unmute": "unmuted", "close": "closed", "delete": "deleted"}
 # What happened to one item. "changed": done (or would be, in check mode); "skipped": nothing to do;
 # "failed": not done; "unknown": an attempt may have been applied and reading back could not settle it.
 OUTCOMES = ("changed", "skipped", "failed", "unknown")
 UNKNOWN_REASON = "unknown: may have been applied; rerun to converge"
+
+
+def check_bulk_limits(concurrency, max_sessions):
+    """The bulk modules' concurrency and max_sessions, refused (not clamped) when out of range."""
+    if max_sessions is not None:
+        check_int_range(max_sessions, "max_sessions", 0)
+    return check_int_range(concurrency, "concurrency", MIN_CONCURRENCY, MAX_CONCURRENCY)
+
+
+def bounded_map(func, items, concurrency):
+    """func(item) for each item, yielded in input order, with at most concurrency calls in flight.
+
+    Items are taken lazily, so a long (or endless) iterable never becomes a list of futures. The
+    first error propagates. A caller that stops early (break) leaves only the calls in flight to finish.
+    """
+    items = iter(items)
+    if concurrency <= 1:
+        for item in items:
+            yield func(item)
+        return
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        pending = collections.deque(pool.submit(func, item) for item in itertools.islice(items, concurrency))
+        while pending:
+            yield pending.popleft().result()
+            # The next item is taken only after the caller had this result, so a lazy iterable can
+            # stop producing on what it saw (an empty page ends a listing).
+            for item in itertools.islice(items, 1):
+                pending.append(pool.submit(func, item))
+
+
+def parallel_map(func, items, concurrency):
+    """[func(item) for item in items], at most concurrency at a time, in input order; errors propagate."""
+    return list(bounded_map(func, items, concurrency))
 
 
 def with_outcome(entry, outcome, **fields):
@@ -44,27 +78,14 @@ def failure(exc):
     return dict(error=str(exc), error_code=exc.code, status=exc.status)
 
 
-def unique(items, key=None):
+def unique(items):
     """items without repeats, first occurrence kept (ids given twice are acted on once)."""
-    seen, kept = set(), []
-    for item in items:
-        marker = key(item) if key else item
-        if marker not in seen:
-            seen.add(marker)
-            kept.append(item)
-    return kept
+    return list(dict.fromkeys(items))
 
 
-def run_bulk(items, worker, concurrency=8):
-    """Call worker(item) for every item; return one outcome dict per item, in input order.
-
-    worker returns a dict (at least 'outcome'); an ApiError it raises becomes a failed outcome.
-    Other exceptions are bugs and propagate.
-    """
-    items = list(items)
-    if not items:
-        return []
-
+def run_bulk(items, worker, concurrency):
+    """worker(item) for every item, one outcome dict each, in input order; an ApiError becomes a
+    failed outcome, so one item's failure never stops the others. Other exceptions are bugs and propagate."""
     def guarded(item):
         try:
             return worker(item)
@@ -74,14 +95,24 @@ def run_bulk(items, worker, concurrency=8):
     return parallel_map(guarded, items, concurrency)
 
 
-def parallel_map(func, items, concurrency):
-    """[func(item) for item in items], at most concurrency at a time, in input order; errors propagate."""
-    items = list(items)
-    workers = min(bounded_concurrency(concurrency), len(items))
-    if workers <= 1:
-        return [func(item) for item in items]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(func, items))
+def run_plans(plans, act, concurrency):
+    """act(plan) for every plan whose outcome is "changed"; the others are returned as they are.
+    A failure keeps the plan's fields (which session, which action) beside the error."""
+    def worker(plan):
+        return act(plan) if plan["outcome"] == "changed" else plan
+
+    outcomes = run_bulk(plans, worker, concurrency)
+    return [dict(plan, **outcome) if outcome["outcome"] == "failed" else outcome for plan, outcome in zip(plans, outcomes)]
+
+
+def read_each(ids, find, concurrency):
+    """Sessions by id, read concurrently: one dict(id=..., session=...) per id, session None when the
+    API says it does not exist; an id whose read failed gets a failed outcome instead of a session."""
+    def read(session_id):
+        return dict(id=session_id, session=find(session_id))
+
+    outcomes = run_bulk(ids, read, concurrency)
+    return [dict(outcome, id=session_id) for session_id, outcome in zip(ids, outcomes)]
 
 
 def summarize(results, key):
@@ -97,19 +128,3 @@ def summarize(results, key):
             problems.append("%d of %d sessions %s (%s%s)" % (len(hit), len(results), text, names, more))
     message = "; ".join(problems) + "; the others were handled: see results" if problems else None
     return counts, message
-
-
-def finish_bulk(module, results, key, max_sessions, carry_out):
-    """How every bulk module ends: the safety limit, the action unless in check mode, counts,
-    and a failed task (with every result) when some sessions failed or may have been applied."""
-    planned = sum(1 for r in results if r["outcome"] == "changed")
-    if max_sessions is not None and planned > max_sessions:
-        counts, _message = summarize(results, key)
-        module.fail_json(msg="%d sessions match, more than max_sessions (%d): nothing was changed" % (planned, max_sessions),
-                         results=results, counts=counts)
-    if not module.check_mode:
-        results = carry_out(results)
-    counts, problems = summarize(results, key)
-    if problems:
-        module.fail_json(msg=problems, changed=counts["changed"] > 0, results=results, counts=counts)
-    module.exit_json(changed=counts["changed"] > 0, results=results, counts=counts)

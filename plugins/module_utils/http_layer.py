@@ -8,7 +8,7 @@
 One requests.Session per client (keep-alive pool shared by every worker thread),
 timeouts, TLS verification, retries with backoff that follow the server's hints,
 a gate that makes every worker wait when one of them is told 429, and ApiError.
-It knows no vendor: the clients in telnyx.py and twilio_proxy.py sit on it.
+It knows no vendor: the clients in telnyx_rooms.py and twilio_proxy.py sit on it.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -37,12 +37,13 @@ except ImportError:  # pragma: no cover - exercised by the import sanity test
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-COLLECTION_NAME = "commsops.sessions"
-COLLECTION_VERSION = "0.1.0"
+from ansible_collections.commsops.sessions.plugins.module_utils.version import COLLECTION_NAME, COLLECTION_VERSION
+
 USER_AGENT = "%s/%s (+https://github.com/commsops/sessions)" % (COLLECTION_NAME, COLLECTION_VERSION)
 
 RETRYABLE_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
-SAFE_METHODS = frozenset(("GET", "HEAD", "DELETE", "OPTIONS"))
+# Sending one of these twice has the same effect as once, so they may be retried after any failure.
+IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "DELETE", "OPTIONS"))
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
 REDACTED = "********"
@@ -282,7 +283,7 @@ class HttpClient:
     def _request(self, method, path, params, json_body, form, idempotent, recover, expect):
         method = method.upper()
         if idempotent is None:
-            idempotent = method in SAFE_METHODS
+            idempotent = method in IDEMPOTENT_METHODS
         url = self.url_for(path)
         log_path = _path_of(url)
         retries, waited, may_have_applied = 0, 0.0, False
@@ -351,20 +352,24 @@ class HttpClient:
         response = self.session.request(method, url, params=params, json=json_body, data=form, stream=True,
                                         timeout=self.timeout, verify=self.validate_certs, allow_redirects=False)
         watchdog = _Watchdog(response.raw, started + self.timeout - time.monotonic())
+        broken = None
         try:
-            response.content  # pylint: disable=pointless-statement
-        except (OSError, http.client.HTTPException, Urllib3Error, ValueError) as exc:
-            # OSError covers requests' ChunkedEncodingError and ContentDecodingError.
-            if not watchdog.fired:
-                raise _BrokenAnswer("the answer broke off: %s" % self._exc_text(exc))
+            try:
+                response.content  # pylint: disable=pointless-statement
+            except (OSError, http.client.HTTPException, Urllib3Error, ValueError) as exc:
+                # OSError covers requests' ChunkedEncodingError and ContentDecodingError.
+                broken = "the answer broke off: %s" % self._exc_text(exc)
+            if watchdog.fired:
+                broken = "no complete answer within %s s (the server was still sending)" % self.timeout
+            elif broken is None and _short_of_length(response):
+                broken = "the answer broke off after %d of %d bytes" % _short_of_length(response)
+            if broken:
+                response.raw.close()  # a connection whose answer broke must not go back to the pool
         finally:
             watchdog.disarm()
             response.close()
-        if watchdog.fired:
-            raise _BrokenAnswer("no complete answer within %s s (the server was still sending)" % self.timeout)
-        short = _short_of_length(response)
-        if short:
-            raise _BrokenAnswer("the answer broke off after %d of %d bytes" % short)
+        if broken:
+            raise _BrokenAnswer(broken)
         return response
 
     def _json(self, response, method, path, retries):

@@ -13,15 +13,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import contextlib
+from ansible.module_utils.basic import env_fallback
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
-
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError, HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.commsops.sessions.plugins.module_utils.telnyx import TelnyxRooms, DEFAULT_BASE_URL as TELNYX_URL
+from ansible_collections.commsops.sessions.plugins.module_utils.telnyx_rooms import TelnyxRooms, DEFAULT_BASE_URL as TELNYX_URL
 from ansible_collections.commsops.sessions.plugins.module_utils.twilio_proxy import TwilioProxy, DEFAULT_BASE_URL as TWILIO_URL
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import (
-    InvalidInput, check_bool, check_int_range, check_seconds)
+    check_bool, check_int_range, check_seconds)
 
 # Beyond these a value is a typo (1e9 seconds is 31 years), not a wish.
 MAX_TIMEOUT = 3600
@@ -76,38 +73,10 @@ def _http_options(get, pool_size):
 
 def telnyx_client(get, pool_size=16):
     """A TelnyxRooms client from an option getter (module.params.get or plugin.get_option)."""
-    if not get("api_key"):
-        raise InvalidInput("api_key is required: set it, or the TELNYX_API_KEY environment variable")
     return TelnyxRooms.connect(get("api_key"), get("base_url") or TELNYX_URL, **_http_options(get, pool_size))
 
 
 def twilio_client(get, pool_size=16):
     """A TwilioProxy client from an option getter (module.params.get or plugin.get_option)."""
-    if get("api_key") and not get("api_secret"):
-        raise InvalidInput("api_secret is required with api_key (or set TWILIO_API_SECRET)")
-    if not get("api_key") and not (get("account_sid") and get("auth_token")):
-        raise InvalidInput("Twilio credentials are missing: set account_sid and auth_token, or api_key and api_secret "
-                           "(or the TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY, TWILIO_API_SECRET variables)")
     return TwilioProxy.connect(get("account_sid"), get("auth_token"), get("api_key"), get("api_secret"),
                                get("base_url") or TWILIO_URL, **_http_options(get, pool_size))
-
-
-def module_client(module, factory, pool_size=16):
-    """Build a client for a module, failing the task cleanly (no traceback) when it cannot."""
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    try:
-        return factory(module.params.get, pool_size)
-    except InvalidInput as exc:
-        module.fail_json(msg=str(exc))
-
-
-@contextlib.contextmanager
-def reported_errors(module):
-    """Turn expected failures into fail_json: bad input names the option, API errors carry the vendor's code."""
-    try:
-        yield
-    except InvalidInput as exc:
-        module.fail_json(msg=str(exc))
-    except ApiError as exc:
-        module.fail_json(msg=str(exc), api_error=exc.to_dict())

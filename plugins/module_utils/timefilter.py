@@ -28,19 +28,8 @@ _INSTANT_RE = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}:?\d{2})?")
 _RELATIVE_RE = re.compile(r"now(?:\s*([+-])\s*(\d+)\s*([smhdw]))?")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-DURATION_RE = re.compile(r"\s*(\d+)\s*([smhdw])\s*")
 # A century: longer is surely a typo, and now minus it is still a valid date.
 MAX_DURATION = 100 * 366 * 86400
-
-
-def parse_duration(value, option):
-    """'90m', '2h', '1d', '2w' or a number of seconds, as seconds."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return _seconds(value, "s", option, value)
-    match = DURATION_RE.fullmatch(value) if isinstance(value, str) else None
-    if not match:
-        raise InvalidInput("%s must be a duration such as 90m, 2h, 1d or 2w, got %r" % (option, value))
-    return _seconds(match.group(1), match.group(2), option, value)
 
 
 def _seconds(count, unit, option, value):
@@ -134,11 +123,6 @@ class TimeWindow:
             if spec.get(op) is not None:
                 self.bounds[op] = parse_bound(spec[op], "%s.%s" % (option, op), now)
 
-    def __bool__(self):
-        return bool(self.bounds)
-
-    __nonzero__ = __bool__
-
     def server_dates(self):
         """The window widened to whole days: {op: 'YYYY-MM-DD'}, for APIs that filter by date."""
         return dict((op, (day or instant.date()).isoformat()) for op, (day, instant) in self.bounds.items())
@@ -163,16 +147,3 @@ class TimeWindow:
             if (op == "eq" and left != right) or (op == "gte" and left < right) or (op == "lte" and left > right):
                 return False
         return True
-
-
-def windows_from(spec_by_field, option_prefix="", now=None):
-    """Build TimeWindows from {field: spec}; fields whose spec is None are left out."""
-    now = now or datetime.datetime.now(UTC)
-    return [TimeWindow(field, spec, option_prefix + field, now)
-            for field, spec in spec_by_field.items() if spec is not None]
-
-
-def match_all(windows, item, field_names=None):
-    """True when the item lies in every window (field_names maps window field to item key)."""
-    field_names = field_names or {}
-    return all(w.matches(item.get(field_names.get(w.field, w.field))) for w in windows)

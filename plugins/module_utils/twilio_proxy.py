@@ -15,16 +15,13 @@ __metaclass__ = type
 
 import json
 
-try:
-    from urllib.parse import urlsplit
-except ImportError:  # pragma: no cover
-    from urlparse import urlsplit  # type: ignore
+from urllib.parse import urlsplit
 
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import (
     MAX_PAGES, ApiError, HttpClient, expect_object)
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import to_utc_string
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import (
-    InvalidInput, check_sid, check_unique_name, path_segment)
+    InvalidInput, check_int_range, check_sid, check_unique_name, path_segment)
 
 DEFAULT_BASE_URL = "https://proxy.twilio.com"
 MAX_PAGE_SIZE = 1000
@@ -43,9 +40,7 @@ def session_form(unique_name=None, date_expiry=None, ttl=None, mode=None, status
     if date_expiry is not None:
         form.append(("DateExpiry", to_utc_string(date_expiry, "date_expiry")))
     if ttl is not None:
-        if not isinstance(ttl, int) or isinstance(ttl, bool) or ttl < 0:
-            raise InvalidInput("ttl must be a non-negative number of seconds, got %r" % (ttl,))
-        form.append(("Ttl", str(ttl)))
+        form.append(("Ttl", str(check_ttl(ttl))))
     if mode is not None:
         if mode not in MODES:
             raise InvalidInput("mode must be one of %s, got %r" % (", ".join(MODES), mode))
@@ -57,6 +52,17 @@ def session_form(unique_name=None, date_expiry=None, ttl=None, mode=None, status
     for participant in participants or []:
         form.append(("Participants", json.dumps(participant_fields(participant), sort_keys=True)))
     return form
+
+
+def check_ttl(ttl):
+    """Seconds a session lives after its last interaction; 0 means no limit."""
+    return check_int_range(ttl, "ttl", 0)
+
+
+def check_participant_count(count, what):
+    """A Proxy session has at most MAX_PARTICIPANTS participants; what says how many there would be."""
+    if count > MAX_PARTICIPANTS:
+        raise InvalidInput("%s; a Proxy session has at most %d participants" % (what, MAX_PARTICIPANTS))
 
 
 def participant_fields(participant):
@@ -82,13 +88,13 @@ class TwilioProxy:
         """API Key + Secret when an API key is given, else Account SID + Auth Token."""
         if api_key:
             if not api_secret:
-                raise InvalidInput("api_secret is required with api_key")
+                raise InvalidInput("api_secret is required with api_key (or set TWILIO_API_SECRET)")
             auth = (api_key, api_secret)
         elif account_sid and auth_token:
             auth = (account_sid, auth_token)
         else:
-            raise InvalidInput("Twilio credentials are missing: set account_sid and auth_token, or api_key and "
-                               "api_secret (options, or the TWILIO_* environment variables)")
+            raise InvalidInput("Twilio credentials are missing: set account_sid and auth_token, or api_key and api_secret "
+                               "(or the TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY, TWILIO_API_SECRET variables)")
         http = HttpClient(base_url or DEFAULT_BASE_URL, auth=auth, secrets=(auth_token, api_secret), **http_options)
         return cls(http)
 
@@ -103,9 +109,6 @@ class TwilioProxy:
 
     def list_sessions(self, service_sid, page_size=MAX_PAGE_SIZE):
         return self._all_pages(self._sessions(service_sid), "sessions", page_size)
-
-    def get_session(self, service_sid, sid):
-        return self._fetch_session(self._session(service_sid, sid))
 
     def find_session(self, service_sid, sid=None, unique_name=None):
         """The session by SID or unique name, or None when the API says 404 (only then: an empty
@@ -125,8 +128,7 @@ class TwilioProxy:
                        status=None, participants=None):
         """Create a session. Retried after an ambiguous failure only with a unique name: the
         retry first looks the name up, so a create that succeeded is found, not duplicated."""
-        if participants and len(participants) > MAX_PARTICIPANTS:
-            raise InvalidInput("participants: a Proxy session has at most %d participants" % MAX_PARTICIPANTS)
+        check_participant_count(len(participants or []), "participants has %d entries" % len(participants or []))
         form = session_form(unique_name, date_expiry, ttl, mode, status, participants)
         recover = None
         if unique_name:

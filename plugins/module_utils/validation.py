@@ -15,10 +15,7 @@ __metaclass__ = type
 import math
 import re
 
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover - Python 2 is not supported, this only keeps pylint quiet
-    from urllib import quote  # type: ignore
+from urllib.parse import quote
 
 # Patterns are used with fullmatch: with match and "$", a trailing newline would pass into the URL.
 UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -100,6 +97,15 @@ def check_seconds(value, option, maximum, allow_zero=True):
         lower = "0 or more" if allow_zero else "greater than 0"
         raise InvalidInput("%s must be %s and at most %s seconds, got %s" % (option, lower, maximum, value))
     return value
+
+
+def check_dict(spec, allowed, option):
+    """A dictionary option (None means empty) with only the allowed keys; keys set to None are dropped."""
+    if spec is not None and not isinstance(spec, dict):
+        raise InvalidInput("%s must be a dictionary with any of the keys %s" % (option, ", ".join(allowed)))
+    spec = dict((k, v) for k, v in (spec or {}).items() if v is not None)
+    check_keys(spec, allowed, option)
+    return spec
 
 
 def check_keys(spec, allowed, option):

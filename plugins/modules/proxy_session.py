@@ -205,29 +205,13 @@ session:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.commsops.sessions.plugins.module_utils.options import (
-    module_client, reported_errors, twilio_argument_spec, twilio_client)
-from ansible_collections.commsops.sessions.plugins.module_utils.proxy_sessions import (
-    apply_and_settle, create_or_adopt, desired_state, expected_after, identity, plan_is_empty, plan_present, summary, to_create)
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
+from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import module_client, reported_errors
+from ansible_collections.commsops.sessions.plugins.module_utils.options import twilio_argument_spec, twilio_client
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_plans import (
+    apply_session_plan, declared_session, diff_view, expected_after, plan_session, read_session)
 
 PARTICIPANT = dict(identifier=dict(type="str", required=True), friendly_name=dict(type="str"),
                    proxy_identifier=dict(type="str"), proxy_identifier_sid=dict(type="str"))
-
-
-def find(client, service_sid, sid, unique_name, state):
-    """The declared session, or None; sid and unique_name must not point at two different sessions."""
-    if not sid:
-        return client.find_session(service_sid, unique_name=unique_name) if unique_name else None
-    current = client.find_session(service_sid, sid=sid)
-    if unique_name and (current is None or current.get("unique_name") != unique_name):
-        other = client.find_session(service_sid, unique_name=unique_name)
-        if other is not None and other["sid"] != sid:
-            raise InvalidInput("sid and unique_name point at different sessions (%s is %s)" % (unique_name, other["sid"]))
-    if current is None and state == "present":
-        raise InvalidInput("sid: no session %s in service %s; a session cannot be created with a chosen SID "
-                           "(give unique_name instead)" % (sid, service_sid))
-    return current
 
 
 def main():
@@ -246,47 +230,17 @@ def main():
         ),
         supports_check_mode=True,
     )
-    params = module.params
     with reported_errors(module):
-        service_sid, sid, unique_name = identity(params)
-        want = desired_state(params)
-        participants, purge = params["participants"], params["purge_participants"]
-        if params["state"] == "absent" and participants:
-            raise InvalidInput("participants has no meaning with state=absent")
+        declared = declared_session(module.params)
         client = module_client(module, twilio_client)
-        current = find(client, service_sid, sid, unique_name, params["state"])
-        before_participants = client.list_participants(service_sid, current["sid"]) if current else []
-        before = summary(current, before_participants)
-
-        if params["state"] == "absent":
-            changed = current is not None
-            if current and not module.check_mode:
-                changed = client.delete_session(service_sid, current["sid"])
-            module.exit_json(changed=changed, session=None, diff=dict(before=before, after={}))
-
-        if current is None:
-            if module.check_mode:
-                module.exit_json(changed=True, session=None, diff=dict(before={}, after=summary(to_create(want, unique_name), participants)))
-            session, current = create_or_adopt(client, service_sid, unique_name, want, participants)
-            if session is not None:
-                session["participants"] = client.list_participants(service_sid, session["sid"]) if participants else []
-                module.exit_json(changed=True, session=session, diff=dict(before={}, after=summary(session, session["participants"])))
-            before_participants = client.list_participants(service_sid, current["sid"])  # another run created it first
-            before = summary(current, before_participants)
-
-        def replan(session, session_participants):
-            return plan_present(session, session_participants, want, unique_name, participants, purge)
-
-        plan = replan(current, before_participants)
-        if plan_is_empty(plan):
-            module.exit_json(changed=False, session=dict(current, participants=before_participants),
-                             diff=dict(before=before, after=before))
-        after, after_participants = expected_after(current, before_participants, plan)
-        changed = True
-        if not module.check_mode:
-            after, after_participants, changed = apply_and_settle(client, service_sid, current, plan, replan)
-        module.exit_json(changed=changed, session=dict(after, participants=after_participants),
-                         diff=dict(before=before, after=summary(after, after_participants)))
+        current, participants = read_session(client, declared)
+        plan = plan_session(current, participants, declared)
+        changed = plan["action"] != "none"
+        after, after_participants = expected_after(current, participants, plan) if changed else (current, participants)
+        if changed and not module.check_mode:
+            after, after_participants, changed = apply_session_plan(client, declared, current, plan)
+        module.exit_json(changed=changed, session=dict(after, participants=after_participants) if after and "sid" in after else None,
+                         diff=dict(before=diff_view(current, participants), after=diff_view(after, after_participants)))
 
 
 if __name__ == "__main__":

@@ -64,8 +64,13 @@ options:
     elements: str
   select:
     description:
-      - The sessions to act on, chosen by the filters of M(commsops.sessions.proxy_session_info) (C(status) (one or a
-        list), C(date_created), C(date_updated), C(date_last_interaction), C(date_expiry), C(last_activity)).
+      - The sessions to act on, chosen by the filters O(commsops.sessions.proxy_session_info#module:status) (one or a
+        list), O(commsops.sessions.proxy_session_info#module:date_created),
+        O(commsops.sessions.proxy_session_info#module:date_updated),
+        O(commsops.sessions.proxy_session_info#module:date_last_interaction),
+        O(commsops.sessions.proxy_session_info#module:date_expiry) and
+        O(commsops.sessions.proxy_session_info#module:last_activity), with the same meaning as in
+        M(commsops.sessions.proxy_session_info).
       - 'For example: C({status: [open, in-progress], last_activity: {lte: now-1d}}).'
     type: dict
   concurrency:
@@ -161,27 +166,12 @@ counts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import (
-    MAX_CONCURRENCY, MIN_CONCURRENCY, failure, finish_bulk, run_bulk, unique, with_outcome)
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
-from ansible_collections.commsops.sessions.plugins.module_utils.options import (
-    module_client, reported_errors, twilio_argument_spec, twilio_client)
-from ansible_collections.commsops.sessions.plugins.module_utils.proxy_sessions import (
-    Selection, carry_out, plan_action, select_sessions)
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_int_range, check_sid, check_sid_list
-
-
-def given_sessions(client, service_sid, sids, concurrency):
-    """Sessions given by SID, each read once, so a real run and a check run plan alike. A session that
-    is gone is marked missing: a delete skips it, a close fails it."""
-    def fetch(sid):
-        try:
-            found = client.find_session(service_sid, sid=sid)
-        except ApiError as exc:
-            return with_outcome(dict(sid=sid, service_sid=service_sid), "failed", **failure(exc))
-        return found or dict(sid=sid, service_sid=service_sid, missing=True)
-
-    return run_bulk(sids, fetch, concurrency)
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import check_bulk_limits, unique
+from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import finish_bulk, module_client, reported_errors
+from ansible_collections.commsops.sessions.plugins.module_utils.options import twilio_argument_spec, twilio_client
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_plans import (
+    Selection, carry_out, given_sessions, plan_action, plan_given, select_sessions)
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_sid, check_sid_list
 
 
 def main():
@@ -205,27 +195,15 @@ def main():
             unique(check_sid_list(params["service_sids"], "KS", "service_sids"))
         sids = unique(check_sid_list(params["sids"], "KC", "sids")) if params["sids"] is not None else None
         selection = Selection(params["select"], "select.") if params["select"] is not None else None
-        concurrency = check_int_range(params["concurrency"], "concurrency", MIN_CONCURRENCY, MAX_CONCURRENCY)
-        if params["max_sessions"] is not None:
-            check_int_range(params["max_sessions"], "max_sessions", 0)
+        concurrency = check_bulk_limits(params["concurrency"], params["max_sessions"])
         client = module_client(module, twilio_client, pool_size=concurrency)
 
+        # Read each session (the same in check mode and real runs), then plan.
         if selection:
-            sessions = select_sessions(client, services, selection)
+            plans = [plan_action(session, action) for session in select_sessions(client, services, selection)]
         else:
-            sessions = given_sessions(client, services[0], sids, concurrency)
-        results = []
-        for session in sessions:
-            if session.get("outcome") == "failed":
-                results.append(dict(session, action=action))
-            elif session.get("missing"):
-                gone = dict(sid=session["sid"], service_sid=session["service_sid"], action=action)
-                results.append(with_outcome(gone, "skipped", reason="already gone") if action == "delete" else
-                               with_outcome(gone, "failed", error="no session %s in service %s" % (
-                                   session["sid"], session["service_sid"])))
-            else:
-                results.append(plan_action(session, action))
-        finish_bulk(module, results, "sid", params["max_sessions"], lambda planned: carry_out(client, planned, concurrency))
+            plans = [plan_given(found, services[0], action) for found in given_sessions(client, services[0], sids, concurrency)]
+        finish_bulk(module, plans, "sid", params["max_sessions"], lambda planned: carry_out(client, planned, concurrency))
 
 
 if __name__ == "__main__":

@@ -15,13 +15,13 @@ version_added: 0.1.0
 description:
   - Returns one session by O(sid) or O(unique_name), or every session of the service (all pages, 1000 a page)
     matching the filters.
-  - The API lists sessions without filters, so O(status) and the time windows are applied by the module.
-  - Time windows take C(eq), C(gte) and C(lte) bounds, each a date, an ISO 8601 timestamp in any zone, or a
-    V(now-2h)-style moment.
+  - The filters (O(status), O(date_created), O(date_updated), O(date_last_interaction), O(date_expiry),
+    O(last_activity)) cannot be used with O(sid) or O(unique_name).
 author:
   - commsops maintainers (@commsops)
 extends_documentation_fragment:
   - commsops.sessions.twilio
+  - commsops.sessions.proxy_session_filters
   - commsops.sessions.attributes
   - commsops.sessions.attributes.info_module
   - commsops.sessions.attributes.actiongroup_twilio
@@ -37,29 +37,8 @@ options:
     description: One session by unique name. The filters cannot be used with it.
     type: str
   status:
-    description: Only sessions with this status, or any of these.
-    type: list
-    elements: str
+    # Description, type and elements come from the proxy_session_filters fragment; only the module checks choices.
     choices: [open, in-progress, closed, failed, unknown]
-  date_created:
-    description: Time window on the session's creation, a dictionary with any of C(eq), C(gte), C(lte).
-    type: dict
-  date_updated:
-    description: Time window on the session's last change.
-    type: dict
-  date_last_interaction:
-    description: Time window on the session's last interaction. Sessions without one never match it.
-    type: dict
-  date_expiry:
-    description: Time window on the session's expiry. Sessions without one never match it.
-    type: dict
-  last_activity:
-    description: Time window on the last interaction, or the creation when there was none.
-    type: dict
-  include_participants:
-    description: Return each session's participants too (one request per session, made in parallel).
-    type: bool
-    default: false
 """
 
 EXAMPLES = r"""
@@ -100,11 +79,11 @@ proxy_sessions:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import bounded_concurrency
-from ansible_collections.commsops.sessions.plugins.module_utils.options import (
-    module_client, reported_errors, twilio_argument_spec, twilio_client)
-from ansible_collections.commsops.sessions.plugins.module_utils.proxy_sessions import (
-    WINDOWS, Selection, identity, select_sessions, with_participants)
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import DEFAULT_CONCURRENCY
+from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import module_client, reported_errors
+from ansible_collections.commsops.sessions.plugins.module_utils.options import twilio_argument_spec, twilio_client
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_plans import (
+    WINDOWS, Selection, select_sessions, session_keys, with_participants)
 
 FILTERS = ("status",) + WINDOWS
 
@@ -128,7 +107,7 @@ def main():
     )
     params = module.params
     with reported_errors(module):
-        service_sid, sid, unique_name = identity(params)
+        service_sid, sid, unique_name = session_keys(params)
         selection = Selection(dict((f, params[f]) for f in FILTERS))
         client = module_client(module, twilio_client)
         if sid or unique_name:
@@ -137,7 +116,7 @@ def main():
         else:
             sessions = select_sessions(client, [service_sid], selection)
         if params["include_participants"]:
-            sessions = with_participants(client, sessions, bounded_concurrency(8))
+            sessions = with_participants(client, sessions, DEFAULT_CONCURRENCY)
         module.exit_json(changed=False, proxy_sessions=sessions)
 
 

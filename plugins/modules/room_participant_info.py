@@ -99,9 +99,9 @@ room_participants:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.commsops.sessions.plugins.module_utils.options import (
-    module_client, reported_errors, telnyx_argument_spec, telnyx_client)
-from ansible_collections.commsops.sessions.plugins.module_utils.room_sessions import participant_windows, select_participants
+from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import module_client, reported_errors
+from ansible_collections.commsops.sessions.plugins.module_utils.options import telnyx_argument_spec, telnyx_client
+from ansible_collections.commsops.sessions.plugins.module_utils.room_session_plans import participant_windows, select_participants
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_uuid
 
 

@@ -62,8 +62,11 @@ options:
     elements: str
   select:
     description:
-      - The sessions to act on, chosen by filters, all pages. Keys are those of M(commsops.sessions.room_session_info)
-        (C(room_id) (one UUID or a list), C(active), C(created_at), C(updated_at), C(ended_at)) plus C(exclude_room_ids).
+      - The sessions to act on, chosen by filters, all pages. Keys are the filters
+        O(commsops.sessions.room_session_info#module:room_id) (one UUID or a list),
+        O(commsops.sessions.room_session_info#module:active), O(commsops.sessions.room_session_info#module:created_at),
+        O(commsops.sessions.room_session_info#module:updated_at) and O(commsops.sessions.room_session_info#module:ended_at),
+        with the same meaning as in M(commsops.sessions.room_session_info), plus C(exclude_room_ids).
       - 'For example: C({active: true, created_at: {lte: now-4h}}).'
     type: dict
   participants:
@@ -189,30 +192,14 @@ counts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import MAX_CONCURRENCY, MIN_CONCURRENCY, finish_bulk, unique
-from ansible_collections.commsops.sessions.plugins.module_utils.options import (
-    module_client, reported_errors, telnyx_argument_spec, telnyx_client)
-from ansible_collections.commsops.sessions.plugins.module_utils.room_sessions import (
-    Selection, carry_out, fetch_sessions, plan_action, select_sessions)
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import (
-    InvalidInput, check_int_range, check_uuid, check_uuid_list)
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import check_bulk_limits, unique
+from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import finish_bulk, module_client, reported_errors
+from ansible_collections.commsops.sessions.plugins.module_utils.options import telnyx_argument_spec, telnyx_client
+from ansible_collections.commsops.sessions.plugins.module_utils.room_session_plans import (
+    Selection, action_targets, carry_out, given_sessions, plan_action, plan_given, select_sessions)
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_uuid, check_uuid_list
 
 SELECTORS = ("room_session_id", "room_session_ids", "select")
-
-
-def targets(params):
-    """participants and exclude, checked before any request."""
-    if params["action"] == "end":
-        for option in ("participants", "exclude"):
-            if params[option]:
-                raise InvalidInput("%s has no meaning for action=end: ending a session removes everyone" % option)
-        return None, None
-    participants = params["participants"]
-    if participants in (None, ["all"]):
-        participants = "all"
-    else:
-        participants = check_uuid_list(participants, "participants")
-    return participants, check_uuid_list(params["exclude"] or [], "exclude")
 
 
 def main():
@@ -233,10 +220,8 @@ def main():
     )
     params, action = module.params, module.params["action"]
     with reported_errors(module):
-        participants, exclude = targets(params)
-        concurrency = check_int_range(params["concurrency"], "concurrency", MIN_CONCURRENCY, MAX_CONCURRENCY)
-        if params["max_sessions"] is not None:
-            check_int_range(params["max_sessions"], "max_sessions", 0)
+        participants, exclude = action_targets(action, params["participants"], params["exclude"])
+        concurrency = check_bulk_limits(params["concurrency"], params["max_sessions"])
         selection = Selection(params["select"], "select.") if params["select"] is not None else None
         if params["room_session_id"] is not None:
             ids = [check_uuid(params["room_session_id"], "room_session_id")]
@@ -244,14 +229,13 @@ def main():
             ids = unique(check_uuid_list(params["room_session_ids"], "room_session_ids"))
         client = module_client(module, telnyx_client, pool_size=concurrency)
 
-        # Participants come with the listing, so end can say who was present at no extra request.
+        # Read, with participants (so end can say who was present, at no extra request), then plan.
         if selection:
-            found = [dict(session=s) for s in select_sessions(client, selection, include_participants=True)]
+            plans = [plan_action(s, action, participants, exclude)
+                     for s in select_sessions(client, selection, include_participants=True)]
         else:
-            found = fetch_sessions(client, ids, True, concurrency)
-        results = [plan_action(f["session"], action, participants, exclude) if "session" in f
-                   else dict(f, action=action) for f in found]
-        finish_bulk(module, results, "room_session_id", params["max_sessions"],
+            plans = [plan_given(found, action, participants, exclude) for found in given_sessions(client, ids, concurrency)]
+        finish_bulk(module, plans, "room_session_id", params["max_sessions"],
                     lambda planned: carry_out(client, planned, participants, exclude, concurrency))
 
 

@@ -14,14 +14,13 @@ short_description: List Telnyx Video room sessions, or view one
 version_added: 0.1.0
 description:
   - Returns one room session by O(room_session_id), or every session matching the filters, all pages gathered.
-  - Time windows (O(created_at), O(updated_at), O(ended_at)) take C(eq), C(gte) and C(lte) bounds. A bound is a date
-    (V(2026-11-01)), an ISO 8601 timestamp in any zone (V(2026-11-01T08:00:00+02:00)) or a moment relative to now
-    (V(now-2h), V(now-7d)). The API filters by date only, so the server narrows by date and the module then keeps
-    the sessions within the exact instant.
+  - The filters (O(room_id), O(active), O(created_at), O(updated_at), O(ended_at)) cannot be used with
+    O(room_session_id).
 author:
   - commsops maintainers (@commsops)
 extends_documentation_fragment:
   - commsops.sessions.telnyx
+  - commsops.sessions.room_session_filters
   - commsops.sessions.attributes
   - commsops.sessions.attributes.info_module
   - commsops.sessions.attributes.actiongroup_telnyx
@@ -29,26 +28,6 @@ options:
   room_session_id:
     description: The UUID of one room session. The filters cannot be used with it.
     type: str
-  room_id:
-    description: Only sessions of this room (a room UUID), or of any of these rooms.
-    type: list
-    elements: str
-  active:
-    description: Only active (V(true)) or only ended (V(false)) sessions.
-    type: bool
-  created_at:
-    description: Time window on the session's creation, a dictionary with any of C(eq), C(gte), C(lte).
-    type: dict
-  updated_at:
-    description: Time window on the session's last update.
-    type: dict
-  ended_at:
-    description: Time window on the session's end. Active sessions have no end, so they never match it.
-    type: dict
-  include_participants:
-    description: Return each session's participants too (in the same requests).
-    type: bool
-    default: false
 """
 
 EXAMPLES = r"""
@@ -113,9 +92,9 @@ room_sessions:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.commsops.sessions.plugins.module_utils.options import (
-    module_client, reported_errors, telnyx_argument_spec, telnyx_client)
-from ansible_collections.commsops.sessions.plugins.module_utils.room_sessions import Selection, select_sessions
+from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import module_client, reported_errors
+from ansible_collections.commsops.sessions.plugins.module_utils.options import telnyx_argument_spec, telnyx_client
+from ansible_collections.commsops.sessions.plugins.module_utils.room_session_plans import Selection, select_sessions
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_uuid
 
 FILTERS = ("room_id", "active", "created_at", "updated_at", "ended_at")

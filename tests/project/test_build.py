@@ -26,8 +26,12 @@ def galaxy():
 def test_galaxy_metadata():
     meta = galaxy()
     assert (meta["namespace"], meta["name"], meta["license"]) == ("commsops", "sessions", ["GPL-3.0-or-later"])
-    from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import COLLECTION_VERSION, USER_AGENT  # pylint: disable=import-outside-toplevel
-    assert COLLECTION_VERSION == meta["version"] and meta["version"] in USER_AGENT
+    # pylint: disable=import-outside-toplevel
+    from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import USER_AGENT
+    from ansible_collections.commsops.sessions.plugins.module_utils.version import COLLECTION_NAME, COLLECTION_VERSION
+    # The version is written once for the modules (galaxy.yml is not shipped to the hosts): it must match.
+    assert (COLLECTION_NAME, COLLECTION_VERSION) == ("commsops.sessions", meta["version"])
+    assert USER_AGENT.startswith("commsops.sessions/%s " % meta["version"])
 
 
 def test_action_groups_name_real_modules():

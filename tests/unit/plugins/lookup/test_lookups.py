@@ -7,25 +7,35 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import importlib
+
 import pytest
 import yaml
 
 from ansible import constants as C
 from ansible.errors import AnsibleLookupError
 
-from ansible_collections.commsops.sessions.plugins.doc_fragments import telnyx, twilio
 from ansible_collections.commsops.sessions.plugins.lookup import proxy_sessions, room_sessions
 
 KS = "KS" + "1" * 32
 EMPTY_TELNYX_PAGE = (200, {}, {"data": [], "meta": {"total_pages": 1, "total_results": 0, "page_number": 1, "page_size": 250}})
 
 
-def load(plugin, fragment):
-    """The lookup as the plugin loader gives it: its options and its doc fragment's registered with the config
+def fragment_docs(plugin):
+    """The YAML of each doc fragment the plugin extends (commsops.sessions.NAME or commsops.sessions.NAME.PART)."""
+    for reference in yaml.safe_load(plugin.DOCUMENTATION)["extends_documentation_fragment"]:
+        parts = reference.split(".")
+        assert parts[:2] == ["commsops", "sessions"] and len(parts) in (3, 4), reference
+        fragment = importlib.import_module("ansible_collections.commsops.sessions.plugins.doc_fragments." + parts[2])
+        yield getattr(fragment.ModuleDocFragment, parts[3].upper() if len(parts) == 4 else "DOCUMENTATION")
+
+
+def load(plugin):
+    """The lookup as the plugin loader gives it: its options and its doc fragments' registered with the config
     manager. (The loader itself cannot be used here: the collection is imported from sys.path in unit tests.)"""
     options = {}
-    for doc in (fragment.ModuleDocFragment.DOCUMENTATION, fragment.ModuleDocFragment.PLUGINS, plugin.DOCUMENTATION):
-        for name, spec in yaml.safe_load(doc)["options"].items():
+    for doc in list(fragment_docs(plugin)) + [plugin.DOCUMENTATION]:
+        for name, spec in (yaml.safe_load(doc)["options"] or {}).items():
             options.setdefault(name, {}).update(spec)
     name = "commsops.sessions." + plugin.__name__.rsplit(".", 1)[1]
     C.config.initialize_plugin_configuration_definitions("lookup", name, options)
@@ -36,14 +46,14 @@ def load(plugin, fragment):
 
 @pytest.fixture
 def telnyx_lookup(fake_api):
-    lookup = load(room_sessions, telnyx)
+    lookup = load(room_sessions)
     return lambda variables=None, **kwargs: lookup.run([], variables or {}, **dict(
         dict(api_key="k", base_url=fake_api.url + "/v2", max_retries=0), **kwargs))
 
 
 @pytest.fixture
 def twilio_lookup(fake_api):
-    lookup = load(proxy_sessions, twilio)
+    lookup = load(proxy_sessions)
     return lambda variables=None, **kwargs: lookup.run([], variables or {}, **dict(
         dict(account_sid="AC" + "0" * 32, auth_token="t", base_url=fake_api.url, max_retries=0, service_sid=KS), **kwargs))
 
@@ -102,7 +112,7 @@ def test_bad_input_becomes_a_lookup_error_before_any_request(twilio_lookup, fake
 
 def test_only_invalid_input_and_api_errors_become_lookup_errors():
     """A plain ValueError is a bug: it must show its traceback, not pass for the user's mistake."""
-    lookup = load(room_sessions, telnyx)
+    lookup = load(room_sessions)
 
     def broken_factory(get):
         raise ValueError("a bug")

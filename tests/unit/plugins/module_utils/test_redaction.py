@@ -14,7 +14,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError, secret_forms
-from ansible_collections.commsops.sessions.plugins.module_utils.telnyx import TelnyxRooms
+from ansible_collections.commsops.sessions.plugins.module_utils.telnyx_rooms import TelnyxRooms
 from ansible_collections.commsops.sessions.plugins.module_utils.twilio_proxy import TwilioProxy
 
 KS = "KS" + "a" * 32
@@ -68,7 +68,7 @@ def test_twilio_error_fields_never_show_the_credential(fake_api, user, password)
     assert "+" in encoded and "/" in encoded and encoded.endswith("=")
     fake_api.route = echo_twilio
     with pytest.raises(ApiError) as err:
-        twilio(fake_api, user, password).get_session(KS, KC)
+        twilio(fake_api, user, password).find_session(KS, sid=KC)
     assert err.value.status == 401 and "********" in err.value.code
     assert_hidden(err.value, every_form(password, encoded, "Basic " + encoded))
 

@@ -10,7 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
-from ansible_collections.commsops.sessions.plugins.module_utils.telnyx import TelnyxRooms
+from ansible_collections.commsops.sessions.plugins.module_utils.telnyx_rooms import TelnyxRooms
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import TimeWindow
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
 
@@ -56,13 +56,6 @@ def test_one_page_means_one_request(fake_api):
     fake_api.route = paged(1)
     assert len(rooms(fake_api).list_sessions({"active": False})) == 2
     assert len(fake_api.requests) == 1 and fake_api.requests[0].query["filter[active]"] == "false"
-
-
-def test_sessions_of_one_room_use_the_room_path(fake_api):
-    fake_api.route = paged(1)
-    rooms(fake_api).list_room_sessions(ROOM, {"room_id": "ignored", "active": True})
-    assert fake_api.requests[0]["path"] == "/v2/rooms/%s/sessions" % ROOM
-    assert "filter[room_id]" not in fake_api.requests[0].query
 
 
 def test_view_and_participants(fake_api):

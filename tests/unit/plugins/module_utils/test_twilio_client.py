@@ -137,7 +137,7 @@ def test_update_delete_and_participants(fake_api):
 ])
 def test_bad_sids_never_reach_the_server(fake_api, kwargs, option):
     with pytest.raises(InvalidInput) as err:
-        proxy(fake_api).get_session(kwargs["service_sid"], kwargs.get("sid", KC))
+        proxy(fake_api).find_session(kwargs["service_sid"], sid=kwargs.get("sid", KC))
     assert str(err.value).startswith(option) and fake_api.requests == []
 
 
@@ -235,7 +235,7 @@ def test_a_list_page_of_the_wrong_shape_is_an_error(fake_api, body, got):
 def test_get_and_find_need_a_session_with_a_sid(fake_api, body, got):
     fake_api.route = lambda rec: (200, {}, body)
     client = proxy(fake_api)
-    for call in (lambda: client.get_session(KS, KC), lambda: client.find_session(KS, KC),
+    for call in (lambda: client.find_session(KS, KC),
                  lambda: client.find_session(KS, unique_name="order-1")):
         with pytest.raises(ApiError) as err:
             call()  # never None: that would make proxy_session create a session

@@ -13,8 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from concurrent.futures import ThreadPoolExecutor
-
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import bounded_map
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import (
     MAX_PAGES, ApiError, HttpClient, expect_object, shown)
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_uuid, check_uuid_list
@@ -59,6 +58,8 @@ class TelnyxRooms:
 
     @classmethod
     def connect(cls, api_key, base_url=DEFAULT_BASE_URL, **http_options):
+        if not api_key:
+            raise InvalidInput("api_key is required: set it, or the TELNYX_API_KEY environment variable")
         headers = {"Authorization": "Bearer %s" % api_key}
         return cls(HttpClient(base_url or DEFAULT_BASE_URL, headers=headers, secrets=(api_key,), **http_options))
 
@@ -70,16 +71,6 @@ class TelnyxRooms:
         if include_participants:
             params["include_participants"] = "true"
         return self._all_pages("/room_sessions", params, page_size)
-
-    def list_room_sessions(self, room_id, filters=None, include_participants=False, page_size=MAX_PAGE_SIZE):
-        """Every session of one room (GET /rooms/{room_id}/sessions)."""
-        room_id = check_uuid(room_id, "room_id")
-        filters = dict(filters or {})
-        filters.pop("room_id", None)
-        params = encode_filters(filters, SESSION_DATE_FILTERS)
-        if include_participants:
-            params["include_participants"] = "true"
-        return self._all_pages("/rooms/%s/sessions" % room_id, params, page_size)
 
     def get_session(self, room_session_id, include_participants=False):
         room_session_id = check_uuid(room_session_id, "room_session_id")
@@ -149,24 +140,20 @@ class TelnyxRooms:
 
     def _later_pages(self, page, last):
         """The items of pages 2..last, with at most page_concurrency requests in flight (never one
-        future per page: last may be large). An empty page means the list ended: no more are asked for."""
-        numbers, in_flight, items, ended = iter(range(2, last + 1)), [], [], False
-        workers = max(1, min(self.page_concurrency, last - 1))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        future per page: last may be large). An empty page means the list ended: no more are asked for,
+        and the pages already asked for are still read, so none is lost."""
+        items, ended = [], []
 
-            def ask_next():
-                number = next(numbers, None)
-                if number is not None:
-                    in_flight.append(pool.submit(page, number))
+        def numbers():
+            for number in range(2, last + 1):
+                if ended:
+                    return
+                yield number
 
-            for _worker in range(workers):
-                ask_next()
-            while in_flight:
-                data = in_flight.pop(0).result()
-                items.extend(data)  # pages asked for before the end showed are still read: none is lost
-                ended = ended or not data
-                if not ended:
-                    ask_next()
+        for data in bounded_map(page, numbers(), self.page_concurrency):
+            items.extend(data)
+            if not data:
+                ended.append(True)
         return items
 
     # Actions ---------------------------------------------------------------

@@ -14,26 +14,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import UNKNOWN_REASON, failure, run_bulk, with_outcome
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import (
+    PAST, UNKNOWN_REASON, failure, read_each, run_plans, with_outcome)
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
+from ansible_collections.commsops.sessions.plugins.module_utils.telnyx_rooms import participants_value
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import TimeWindow
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_keys, check_uuid_list
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_bool, check_dict, check_uuid_list
 
 SESSION_WINDOWS = ("created_at", "updated_at", "ended_at")
 PARTICIPANT_WINDOWS = ("joined_at", "updated_at", "left_at")
 SELECT_KEYS = ("room_id", "active", "exclude_room_ids") + SESSION_WINDOWS
-PAST = {"end": "ended", "kick": "kicked", "mute": "muted", "unmute": "unmuted"}
-
-
-def _bool(value, option):
-    if isinstance(value, bool):
-        return value
-    text = value.lower() if isinstance(value, str) else None  # 2, [] or {} are not booleans
-    if text in ("true", "yes", "on", "1"):
-        return True
-    if text in ("false", "no", "off", "0"):
-        return False
-    raise InvalidInput("%s must be true or false, got %r" % (option, value))
 
 
 class Selection:
@@ -41,14 +31,10 @@ class Selection:
     the exact match on the client."""
 
     def __init__(self, spec, prefix=""):
-        option = prefix.rstrip(".") or "select"
-        if spec is not None and not isinstance(spec, dict):
-            raise InvalidInput("%s must be a dictionary with any of the keys %s" % (option, ", ".join(SELECT_KEYS)))
-        spec = dict((k, v) for k, v in (spec or {}).items() if v is not None)
-        check_keys(spec, SELECT_KEYS, option)
+        spec = check_dict(spec, SELECT_KEYS, prefix.rstrip(".") or "select")
         self.room_ids = self._uuids(spec, "room_id", prefix)
         self.exclude_room_ids = set(self._uuids(spec, "exclude_room_ids", prefix))
-        self.active = _bool(spec["active"], prefix + "active") if "active" in spec else None
+        self.active = check_bool(spec["active"], prefix + "active") if "active" in spec else None
         self.windows = [TimeWindow(f, spec[f], prefix + f) for f in SESSION_WINDOWS if f in spec]
 
     @staticmethod
@@ -95,6 +81,16 @@ def select_participants(client, room_session_id, windows, context=None, present=
             and (present is None or (p.get("left_at") is None) == present)]
 
 
+def action_targets(action, participants, exclude):
+    """The participants (all, or UUIDs) and exclude of an action, checked before any request."""
+    if action == "end":
+        for option, value in (("participants", participants), ("exclude", exclude)):
+            if value:
+                raise InvalidInput("%s has no meaning for action=end: ending a session removes everyone" % option)
+        return None, None
+    return participants_value(participants), check_uuid_list(exclude or [], "exclude")
+
+
 def plan_action(session, action, participants=None, exclude=None):
     """What the action would do to one session, as data (the session must carry its participants)."""
     entry = dict(room_session_id=session.get("id"), room_id=session.get("room_id"), created_at=session.get("created_at"),
@@ -114,21 +110,19 @@ def plan_action(session, action, participants=None, exclude=None):
     return with_outcome(entry, "changed", participants=targets, reason="%d participant(s)" % len(targets))
 
 
-def fetch_sessions(client, ids, include_participants, concurrency):
-    """Sessions by id, concurrently. Unknown ids come back as failed entries, not exceptions."""
-    def fetch(room_session_id):
-        try:
-            return dict(session=client.get_session(room_session_id, include_participants))
-        except ApiError as exc:
-            if exc.status == 404:
-                return with_outcome(dict(room_session_id=room_session_id), "failed", error="room session not found (%s)" % exc,
-                                    status=404, error_code=exc.code)
-            raise
+def given_sessions(client, ids, concurrency):
+    """Sessions by id with their participants, in bulk.read_each's shape."""
+    return read_each(ids, lambda room_session_id: client.find_session(room_session_id, include_participants=True), concurrency)
 
-    outcomes = run_bulk(ids, fetch, concurrency)
-    for room_session_id, outcome in zip(ids, outcomes):
-        outcome.setdefault("room_session_id", room_session_id)
-    return outcomes
+
+def plan_given(found, action, participants=None, exclude=None):
+    """plan_action for one entry of given_sessions: an unknown id fails that entry only."""
+    entry = dict(room_session_id=found["id"], action=action)
+    if found.get("outcome") == "failed":
+        return dict(found, **entry)
+    if found["session"] is None:
+        return with_outcome(entry, "failed", error="room session %s not found" % found["id"], status=404)
+    return plan_action(found["session"], action, participants, exclude)
 
 
 def carry_out(client, plans, participants, exclude, concurrency):
@@ -139,8 +133,6 @@ def carry_out(client, plans, participants, exclude, concurrency):
     that fails too (or an action the API cannot show, mute and unmute) leaves the outcome unknown.
     """
     def act(entry):
-        if entry["outcome"] != "changed":
-            return entry
         targets = "all" if participants in (None, "all") else entry["participants"]
         try:
             client.act(entry["room_session_id"], entry["action"], targets, exclude if targets == "all" else None)
@@ -163,5 +155,4 @@ def carry_out(client, plans, participants, exclude, concurrency):
                     PAST[entry["action"]], entry["reason"]))
         return with_outcome(entry, "unknown", reason=UNKNOWN_REASON, **failure(exc))
 
-    outcomes = run_bulk(plans, act, concurrency)
-    return [dict(plan, **outcome) if outcome["outcome"] == "failed" else outcome for plan, outcome in zip(plans, outcomes)]
+    return run_plans(plans, act, concurrency)

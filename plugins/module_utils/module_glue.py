@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The Ansible-facing glue of every module: PRIVATE to commsops.sessions.
+
+Everything that touches AnsibleModule lives here: a client from module params, expected failures
+turned into fail_json, and how a bulk module ends. The layers below know no Ansible.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import contextlib
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import summarize
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError, HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
+
+
+def module_client(module, factory, pool_size=16):
+    """A client from the module's params (factory: options.telnyx_client or options.twilio_client)."""
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    return factory(module.params.get, pool_size)
+
+
+@contextlib.contextmanager
+def reported_errors(module):
+    """Turn expected failures into fail_json: bad input names the option, API errors carry the vendor's code."""
+    try:
+        yield
+    except InvalidInput as exc:
+        module.fail_json(msg=str(exc))
+    except ApiError as exc:
+        module.fail_json(msg=str(exc), api_error=exc.to_dict())
+
+
+def finish_bulk(module, results, key, max_sessions, carry_out):
+    """How every bulk module ends: the safety limit, the action unless in check mode, counts,
+    and a failed task (with every result) when some sessions failed or may have been applied."""
+    planned = sum(1 for r in results if r["outcome"] == "changed")
+    if max_sessions is not None and planned > max_sessions:
+        counts, _message = summarize(results, key)
+        module.fail_json(msg="%d sessions match, more than max_sessions (%d): nothing was changed" % (planned, max_sessions),
+                         results=results, counts=counts)
+    if not module.check_mode:
+        results = carry_out(results)
+    counts, problems = summarize(results, key)
+    if problems:
+        module.fail_json(msg=problems, changed=counts["changed"] > 0, results=results, counts=counts)
+    module.exit_json(changed=counts["changed"] > 0, results=results, counts=counts)
