@@ -79,7 +79,7 @@ build: venv
 
 demo: venv
 	@echo "== installing the collection into $(BUILD)/demo"
-	$(BIN)/ansible-galaxy collection install . -p $(BUILD)/demo --force >/dev/null
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/demo $(BIN)/ansible-galaxy collection install . -p $(BUILD)/demo --force >/dev/null
 	@echo "== running playbooks/demo.yml against the emulator (no account, no network)"
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/demo ANSIBLE_STDOUT_CALLBACK=default ANSIBLE_DISPLAY_SKIPPED_HOSTS=false \
 		ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \

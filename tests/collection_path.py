@@ -9,6 +9,7 @@ When the import does not work already (ansible-test and installed copies make it
 checkout into a temporary ``ansible_collections/commsops/sessions`` tree and put that on sys.path.
 """
 
+import hashlib
 import importlib
 import os
 import sys
@@ -28,7 +29,9 @@ def _importable():
 
 def collections_tree():
     """A directory whose ansible_collections/commsops/sessions links to this checkout (for ANSIBLE_COLLECTIONS_PATH)."""
-    tree = os.path.join(tempfile.gettempdir(), "collections-%s-%s-%d" % (NAMESPACE, NAME, os.getuid()))
+    # One tree per checkout, so that two checkouts tested at once never borrow each other's code.
+    checkout = hashlib.sha1(os.path.realpath(ROOT).encode()).hexdigest()[:10]
+    tree = os.path.join(tempfile.gettempdir(), "collections-%s-%s-%d-%s" % (NAMESPACE, NAME, os.getuid(), checkout))
     link = os.path.join(tree, "ansible_collections", NAMESPACE, NAME)
     os.makedirs(os.path.dirname(link), exist_ok=True)
     if os.path.realpath(link) != os.path.realpath(ROOT):

@@ -49,6 +49,22 @@ options:
         the request fails with the last error.
     type: float
     default: 60
+  concurrency:
+    description:
+      - How many requests this task keeps in flight at once, for bulk actions, page fetches and participant
+        listings alike (one limit per task).
+      - V(auto) finds the server's limit by itself. It starts at 8, grows while answers come back well, halves
+        on a 429 or a 503, shrinks when latency rises well above its minimum, and never goes past
+        O(max_concurrency). A rate limit answered with 429 slows the task down; it does not use up O(max_retries).
+      - A whole number from 1 to 256 pins it.
+    type: raw
+    default: auto
+  max_concurrency:
+    description:
+      - The most requests in flight that O(concurrency=auto) may reach, from 1 to 256. The default, 64, is far
+        above what one task needs to reach either API's limit, and still polite.
+    type: int
+    default: 64
 requirements:
   - requests
 seealso:
@@ -82,4 +98,10 @@ options:
   max_retry_wait:
     vars:
       - name: telnyx_max_retry_wait
+  concurrency:
+    vars:
+      - name: telnyx_concurrency
+  max_concurrency:
+    vars:
+      - name: telnyx_max_concurrency
 """

@@ -50,7 +50,6 @@ _raw:
   elements: dict
 """
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import DEFAULT_CONCURRENCY
 from ansible_collections.commsops.sessions.plugins.module_utils.options import twilio_client
 from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_plans import (
     WINDOWS, Selection, select_sessions, with_participants)
@@ -65,7 +64,7 @@ class LookupModule(SessionsLookupBase):
             selection = Selection(dict((f, self.get_option(f)) for f in ("status",) + WINDOWS))
             sessions = select_sessions(client, [service_sid], selection)
             if self.get_option("include_participants"):
-                sessions = with_participants(client, sessions, DEFAULT_CONCURRENCY)
+                sessions = with_participants(client, sessions)
             return sessions
 
         return self.run_with(terms, variables, kwargs, twilio_client, fetch)

@@ -21,9 +21,6 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_int_range
 
-MIN_CONCURRENCY = 1
-MAX_CONCURRENCY = 32
-DEFAULT_CONCURRENCY = 8
 # How each action reads once done, in results and reports.
 PAST = {"end": "ended", "kick": "kicked", "mute": "muted", "unmute": "unmuted", "close": "closed", "delete": "deleted"}
 # What happened to one item. "changed": done (or would be, in check mode); "skipped": nothing to do;
@@ -32,15 +29,14 @@ OUTCOMES = ("changed", "skipped", "failed", "unknown")
 UNKNOWN_REASON = "unknown: may have been applied; rerun to converge"
 
 
-def check_bulk_limits(concurrency, max_sessions):
-    """The bulk modules' concurrency and max_sessions, refused (not clamped) when out of range."""
-    if max_sessions is not None:
-        check_int_range(max_sessions, "max_sessions", 0)
-    return check_int_range(concurrency, "concurrency", MIN_CONCURRENCY, MAX_CONCURRENCY)
+def check_max_sessions(max_sessions):
+    """The bulk modules' safety limit, refused (not clamped) when below 0."""
+    return None if max_sessions is None else check_int_range(max_sessions, "max_sessions", 0)
 
 
 def bounded_map(func, items, concurrency):
-    """func(item) for each item, yielded in input order, with at most concurrency calls in flight.
+    """func(item) for each item, yielded in input order, with at most concurrency calls in flight
+    (the client's workers: its limiter then decides how many requests go out at once).
 
     Items are taken lazily, so a long (or endless) iterable never becomes a list of futures. The
     first error propagates. A caller that stops early (break) leaves only the calls in flight to finish.

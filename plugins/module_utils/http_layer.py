@@ -37,6 +37,7 @@ except ImportError:  # pragma: no cover - exercised by the import sanity test
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
+from ansible_collections.commsops.sessions.plugins.module_utils.limiter import DEFAULT_MAX_CONCURRENCY, Limiter
 from ansible_collections.commsops.sessions.plugins.module_utils.version import COLLECTION_NAME, COLLECTION_VERSION
 
 USER_AGENT = "%s/%s (+https://github.com/commsops/sessions)" % (COLLECTION_NAME, COLLECTION_VERSION)
@@ -230,7 +231,8 @@ class HttpClient:
     """One keep-alive session to one API, safe to share between worker threads."""
 
     def __init__(self, base_url, auth=None, headers=None, timeout=30, validate_certs=True,
-                 max_retries=5, max_retry_wait=60, pool_size=16, secrets=()):
+                 max_retries=5, max_retry_wait=60, concurrency="auto", max_concurrency=DEFAULT_MAX_CONCURRENCY,
+                 secrets=()):
         if not HAS_REQUESTS:
             raise ImportError("the Python library 'requests' is required")
         self.base_url = base_url.rstrip("/")
@@ -238,17 +240,22 @@ class HttpClient:
         self.max_retries = max_retries
         self.max_retry_wait = max_retry_wait
         self._secret_pattern = _pattern_of(secret_forms(secrets, auth, headers))
-        self._gate_lock = threading.Lock()
-        self._not_before = 0.0
+        # The one place concurrency is set: every request takes a permit, whoever sends it.
+        self.limiter = Limiter(concurrency, max_concurrency)
         self.session = requests.Session()
         self.validate_certs = validate_certs
         self.session.auth = auth
         self.session.trust_env = True  # proxies from the environment, like every HTTP client
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
         self.session.headers.update(headers or {})
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=self.workers, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+
+    @property
+    def workers(self):
+        """How many threads may usefully send at once: the limiter's bound."""
+        return self.limiter.max
 
     def close(self):
         self.session.close()
@@ -288,10 +295,10 @@ class HttpClient:
         log_path = _path_of(url)
         retries, waited, may_have_applied = 0, 0.0, False
         while True:
-            waited += self._wait_for_gate()
+            waited += self.limiter.acquire()
             error, hint, ambiguous, rate_limited = None, None, False, False
             try:
-                response = self._exchange(method, url, params, json_body, form)
+                response = self._attempt(method, url, params, json_body, form)
             except requests.exceptions.SSLError as exc:
                 raise self._error("TLS verification failed (%s); set validate_certs=false only for "
                                   "a server you trust" % self._exc_text(exc), None, method, log_path, retries)
@@ -328,18 +335,34 @@ class HttpClient:
                 if found is not None:
                     return 200, found
             delay = hint if hint is not None else self._backoff(retries)
-            if retries >= self.max_retries or waited + delay > self.max_retry_wait:
+            # A 429 was never processed: it uses up no retry, only max_retry_wait bounds the waiting.
+            if (retries >= self.max_retries and not rate_limited) or waited + delay > self.max_retry_wait:
                 error.retries = retries
-                if retries:
+                if retries or waited:
                     error.message += " (gave up after %d retries and %.1f s of waiting)" % (retries, waited)
                 raise error
-            if rate_limited:
-                # Every worker of this client holds back, so a batch slows down instead of failing.
-                self._close_gate(delay)
+            if rate_limited and hint is not None:
+                # The server said how long: every worker of this client holds back, so a batch slows
+                # down instead of failing. Without a hint the limiter's back-off is the answer.
+                self.limiter.close_gate(delay)
+            elif rate_limited:
+                time.sleep(delay)
+                waited += delay
             else:
                 time.sleep(delay)
                 waited += delay
-            retries += 1
+                retries += 1
+
+    def _attempt(self, method, url, params, json_body, form):
+        """One exchange under a permit of the limiter; the permit goes back with what the answer said."""
+        started, signal, remaining = time.monotonic(), "error", None
+        try:
+            response = self._exchange(method, url, params, json_body, form)
+            signal = "congested" if response.status_code in (429, 503) else None
+            remaining = _whole_header(response.headers, "x-ratelimit-remaining")
+            return response
+        finally:
+            self.limiter.release(time.monotonic() - started, signal, remaining)
 
     def _exchange(self, method, url, params, json_body, form):
         """One attempt: the response with its whole body read, all within self.timeout.
@@ -383,21 +406,6 @@ class HttpClient:
 
     def _backoff(self, retries):
         return min(BACKOFF_CAP, BACKOFF_BASE * (2 ** retries)) * random.uniform(0.5, 1.0)
-
-    def _close_gate(self, seconds):
-        with self._gate_lock:
-            self._not_before = max(self._not_before, time.monotonic() + seconds)
-
-    def _wait_for_gate(self):
-        """Sleep while the gate is closed; return the seconds slept."""
-        slept = 0.0
-        while True:
-            with self._gate_lock:
-                pause = self._not_before - time.monotonic()
-            if pause <= 0:
-                return slept
-            time.sleep(pause)
-            slept += pause
 
     def _redact(self, text):
         if not text or self._secret_pattern is None:
@@ -483,6 +491,11 @@ def _short_of_length(response):
 
 def _pattern_of(forms):
     return re.compile("|".join(re.escape(form) for form in forms), re.IGNORECASE) if forms else None
+
+
+def _whole_header(headers, name):
+    value = headers.get(name)
+    return int(value) if value is not None and value.strip().isdigit() else None
 
 
 def _path_of(url):

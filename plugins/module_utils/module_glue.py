@@ -17,16 +17,16 @@ import contextlib
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import summarize
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import OUTCOMES, summarize
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError, HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
 
 
-def module_client(module, factory, pool_size=16):
+def module_client(module, factory):
     """A client from the module's params (factory: options.telnyx_client or options.twilio_client)."""
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    return factory(module.params.get, pool_size)
+    return factory(module.params.get)
 
 
 @contextlib.contextmanager
@@ -40,17 +40,26 @@ def reported_errors(module):
         module.fail_json(msg=str(exc), api_error=exc.to_dict())
 
 
-def finish_bulk(module, results, key, max_sessions, carry_out):
-    """How every bulk module ends: the safety limit, the action unless in check mode, counts,
-    and a failed task (with every result) when some sessions failed or may have been applied."""
+# Which outcomes the module option `results` keeps in the returned list.
+RESULTS_KEPT = {"all": OUTCOMES, "changes": ("changed", "failed", "unknown"), "none": ()}
+
+
+def finish_bulk(module, client, results, key, carry_out):
+    """How every bulk module ends: the safety limit (max_sessions), the action unless in check mode,
+    counts, the concurrency the client settled on, and a failed task when some sessions failed or may
+    have been applied. The `results` option says which entries are returned; counts always cover all."""
+    kept = RESULTS_KEPT[module.params.get("results") or "all"]
+    max_sessions = module.params.get("max_sessions")
     planned = sum(1 for r in results if r["outcome"] == "changed")
     if max_sessions is not None and planned > max_sessions:
         counts, _message = summarize(results, key)
         module.fail_json(msg="%d sessions match, more than max_sessions (%d): nothing was changed" % (planned, max_sessions),
-                         results=results, counts=counts)
+                         results=[r for r in results if r["outcome"] in kept], counts=counts)
     if not module.check_mode:
         results = carry_out(results)
     counts, problems = summarize(results, key)
+    ending = dict(changed=counts["changed"] > 0, results=[r for r in results if r["outcome"] in kept], counts=counts,
+                  concurrency=client.http.limiter.report(with_trace=module._verbosity >= 2))
     if problems:
-        module.fail_json(msg=problems, changed=counts["changed"] > 0, results=results, counts=counts)
-    module.exit_json(changed=counts["changed"] > 0, results=results, counts=counts)
+        module.fail_json(msg=problems, **ending)
+    module.exit_json(**ending)

@@ -15,12 +15,14 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.commsops.sessions.plugins.module_utils.limiter import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.commsops.sessions.plugins.module_utils.telnyx_rooms import TelnyxRooms, DEFAULT_BASE_URL as TELNYX_URL
 from ansible_collections.commsops.sessions.plugins.module_utils.twilio_proxy import TwilioProxy, DEFAULT_BASE_URL as TWILIO_URL
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import (
-    check_bool, check_int_range, check_seconds)
+    InvalidInput, check_bool, check_int_range, check_seconds)
 
 # Beyond these a value is a typo (1e9 seconds is 31 years), not a wish.
+MAX_CONCURRENCY = 256
 MAX_TIMEOUT = 3600
 MAX_RETRY_WAIT = 86400
 MAX_RETRIES = 100
@@ -32,6 +34,8 @@ def _common_spec():
         validate_certs=dict(type="bool", default=True),
         max_retries=dict(type="int", default=5),
         max_retry_wait=dict(type="float", default=60),
+        concurrency=dict(type="raw", default="auto"),
+        max_concurrency=dict(type="int", default=DEFAULT_MAX_CONCURRENCY),
     )
 
 
@@ -58,25 +62,36 @@ def twilio_argument_spec(**extra):
     return spec
 
 
-def _http_options(get, pool_size):
+def check_concurrency(value, option="concurrency"):
+    """auto, or a whole number that pins the requests in flight."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return check_int_range(value, option, 1, MAX_CONCURRENCY)
+    raise InvalidInput("%s must be auto or a whole number from 1 to %d, got %r" % (option, MAX_CONCURRENCY, value))
+
+
+def _http_options(get):
     """The HTTP settings, checked: a timeout of nan, inf or 1e9 would hang a task instead of failing it."""
     checks = dict(
         timeout=lambda value: check_seconds(value, "timeout", MAX_TIMEOUT, allow_zero=False),
         validate_certs=lambda value: check_bool(value, "validate_certs"),
         max_retries=lambda value: check_int_range(value, "max_retries", 0, MAX_RETRIES),
         max_retry_wait=lambda value: check_seconds(value, "max_retry_wait", MAX_RETRY_WAIT),
+        concurrency=check_concurrency,
+        max_concurrency=lambda value: check_int_range(value, "max_concurrency", 1, MAX_CONCURRENCY),
     )
-    options = dict((name, check(get(name))) for name, check in checks.items() if get(name) is not None)
-    options["pool_size"] = pool_size
-    return options
+    return dict((name, check(get(name))) for name, check in checks.items() if get(name) is not None)
 
 
-def telnyx_client(get, pool_size=16):
+def telnyx_client(get):
     """A TelnyxRooms client from an option getter (module.params.get or plugin.get_option)."""
-    return TelnyxRooms.connect(get("api_key"), get("base_url") or TELNYX_URL, **_http_options(get, pool_size))
+    return TelnyxRooms.connect(get("api_key"), get("base_url") or TELNYX_URL, **_http_options(get))
 
 
-def twilio_client(get, pool_size=16):
+def twilio_client(get):
     """A TwilioProxy client from an option getter (module.params.get or plugin.get_option)."""
     return TwilioProxy.connect(get("account_sid"), get("auth_token"), get("api_key"), get("api_secret"),
-                               get("base_url") or TWILIO_URL, **_http_options(get, pool_size))
+                               get("base_url") or TWILIO_URL, **_http_options(get))

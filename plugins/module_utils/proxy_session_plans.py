@@ -62,12 +62,12 @@ def select_sessions(client, service_sids, selection):
     return sessions
 
 
-def with_participants(client, sessions, concurrency):
+def with_participants(client, sessions):
     """Each session with its participants as a list (one request per session, in parallel); errors propagate."""
     def fetch(session):
         return dict(session, participants=client.list_participants(session["service_sid"], session["sid"]))
 
-    return parallel_map(fetch, sessions, concurrency)
+    return parallel_map(fetch, sessions, client.http.workers)
 
 
 # The declared session (proxy_session) -------------------------------------------------
@@ -279,9 +279,9 @@ def apply_and_settle(client, declared, session, plan):
 # Bulk actions (proxy_session_action) -------------------------------------------------------
 
 
-def given_sessions(client, service_sid, sids, concurrency):
+def given_sessions(client, service_sid, sids):
     """Sessions by SID, in bulk.read_each's shape."""
-    return read_each(sids, lambda sid: client.find_session(service_sid, sid=sid), concurrency)
+    return read_each(sids, lambda sid: client.find_session(service_sid, sid=sid), client.http.workers)
 
 
 def plan_given(found, service_sid, action):
@@ -307,7 +307,7 @@ def plan_action(session, action):
     return with_outcome(entry, "changed", reason="%s session" % action)
 
 
-def carry_out(client, plans, concurrency):
+def carry_out(client, plans):
     """Send the planned closes and deletes; return the plans with what happened.
 
     A close that meets 80607 (closed meanwhile, or by our own attempt whose answer was lost) and an
@@ -339,4 +339,4 @@ def carry_out(client, plans, concurrency):
             return dict(entry, reason="%s (the answer was lost; reading the session showed it done)" % PAST[entry["action"]])
         return with_outcome(entry, "skipped", reason="already closed")
 
-    return run_plans(plans, act, concurrency)
+    return run_plans(plans, act, client.http.workers)

@@ -110,9 +110,10 @@ def plan_action(session, action, participants=None, exclude=None):
     return with_outcome(entry, "changed", participants=targets, reason="%d participant(s)" % len(targets))
 
 
-def given_sessions(client, ids, concurrency):
+def given_sessions(client, ids):
     """Sessions by id with their participants, in bulk.read_each's shape."""
-    return read_each(ids, lambda room_session_id: client.find_session(room_session_id, include_participants=True), concurrency)
+    return read_each(ids, lambda room_session_id: client.find_session(room_session_id, include_participants=True),
+                     client.http.workers)
 
 
 def plan_given(found, action, participants=None, exclude=None):
@@ -125,7 +126,7 @@ def plan_given(found, action, participants=None, exclude=None):
     return plan_action(found["session"], action, participants, exclude)
 
 
-def carry_out(client, plans, participants, exclude, concurrency):
+def carry_out(client, plans, participants, exclude):
     """Send the planned actions; return the plans with what happened.
 
     When an action gave up after an attempt that may have been applied, the session is read once and
@@ -155,4 +156,4 @@ def carry_out(client, plans, participants, exclude, concurrency):
                     PAST[entry["action"]], entry["reason"]))
         return with_outcome(entry, "unknown", reason=UNKNOWN_REASON, **failure(exc))
 
-    return run_plans(plans, act, concurrency)
+    return run_plans(plans, act, client.http.workers)

@@ -52,9 +52,8 @@ def encode_filters(filters, date_names):
 class TelnyxRooms:
     """Room sessions and their participants."""
 
-    def __init__(self, http, page_concurrency=4):
+    def __init__(self, http):
         self.http = http
-        self.page_concurrency = page_concurrency
 
     @classmethod
     def connect(cls, api_key, base_url=DEFAULT_BASE_URL, **http_options):
@@ -139,7 +138,7 @@ class TelnyxRooms:
         return max(1, total_pages)
 
     def _later_pages(self, page, last):
-        """The items of pages 2..last, with at most page_concurrency requests in flight (never one
+        """The items of pages 2..last, with at most the client's workers in flight (never one
         future per page: last may be large). An empty page means the list ended: no more are asked for,
         and the pages already asked for are still read, so none is lost."""
         items, ended = [], []
@@ -150,7 +149,7 @@ class TelnyxRooms:
                     return
                 yield number
 
-        for data in bounded_map(page, numbers(), self.page_concurrency):
+        for data in bounded_map(page, numbers(), self.http.workers):
             items.extend(data)
             if not data:
                 ended.append(True)

@@ -15,7 +15,8 @@ version_added: 0.1.0
 description:
   - Closes or deletes a list of sessions, or every session a selection matches, across one or several services,
     in one task.
-  - Sessions are worked on in parallel (O(concurrency)) over one keep-alive connection pool. When the API answers
+  - Sessions are worked on in parallel over one keep-alive connection pool, as many at once as O(concurrency) allows
+    (by default it finds the server's limit by itself). When the API answers
     429, every worker waits, so a large batch slows down instead of failing.
   - When some sessions fail, the others are still done, and the task fails with a message that counts and names
     the failures; RV(results) says what happened to each session.
@@ -73,10 +74,16 @@ options:
         M(commsops.sessions.proxy_session_info).
       - 'For example: C({status: [open, in-progress], last_activity: {lte: now-1d}}).'
     type: dict
-  concurrency:
-    description: How many sessions are worked on at once, between 1 and 32.
-    type: int
-    default: 8
+  results:
+    description:
+      - Which sessions RV(results) lists. V(all) lists every session; V(changes) lists only those changed, failed or
+        unknown; V(none) returns only RV(counts).
+      - V(all) is the default, so that a play (and the cleanup roles' reports) sees every session. For runs of many
+        thousands of sessions choose V(changes) or V(none), since each entry is a dictionary that Ansible passes back
+        to the controller as JSON, and 100,000 of them are tens of megabytes.
+    type: str
+    choices: [all, changes, none]
+    default: all
   max_sessions:
     description: Safety limit. When more sessions would be acted on than this, the task fails before changing anything.
     type: int
@@ -162,11 +169,18 @@ counts:
   returned: always
   type: dict
   sample: {"total": 3, "changed": 2, "skipped": 1, "failed": 0, "unknown": 0}
+concurrency:
+  description:
+    - How many requests were in flight at once. In V(auto) mode, where it settled (C(settled)) and its highest
+      point (C(peak)); C(max) is its bound. At C(-vv) and above, C(trace) lists [seconds, limit] pairs over the run.
+  returned: always
+  type: dict
+  sample: {"mode": "auto", "settled": 19, "peak": 24, "max": 64}
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import check_bulk_limits, unique
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import check_max_sessions, unique
 from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import finish_bulk, module_client, reported_errors
 from ansible_collections.commsops.sessions.plugins.module_utils.options import twilio_argument_spec, twilio_client
 from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_plans import (
@@ -182,7 +196,7 @@ def main():
             service_sids=dict(type="list", elements="str"),
             sids=dict(type="list", elements="str"),
             select=dict(type="dict"),
-            concurrency=dict(type="int", default=8),
+            results=dict(type="str", default="all", choices=["all", "changes", "none"]),
             max_sessions=dict(type="int"),
         ),
         mutually_exclusive=[("sids", "select"), ("service_sid", "service_sids"), ("sids", "service_sids")],
@@ -195,15 +209,15 @@ def main():
             unique(check_sid_list(params["service_sids"], "KS", "service_sids"))
         sids = unique(check_sid_list(params["sids"], "KC", "sids")) if params["sids"] is not None else None
         selection = Selection(params["select"], "select.") if params["select"] is not None else None
-        concurrency = check_bulk_limits(params["concurrency"], params["max_sessions"])
-        client = module_client(module, twilio_client, pool_size=concurrency)
+        check_max_sessions(params["max_sessions"])
+        client = module_client(module, twilio_client)
 
         # Read each session (the same in check mode and real runs), then plan.
         if selection:
             plans = [plan_action(session, action) for session in select_sessions(client, services, selection)]
         else:
-            plans = [plan_given(found, services[0], action) for found in given_sessions(client, services[0], sids, concurrency)]
-        finish_bulk(module, plans, "sid", params["max_sessions"], lambda planned: carry_out(client, planned, concurrency))
+            plans = [plan_given(found, services[0], action) for found in given_sessions(client, services[0], sids)]
+        finish_bulk(module, client, plans, "sid", lambda planned: carry_out(client, planned))
 
 
 if __name__ == "__main__":

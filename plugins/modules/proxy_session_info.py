@@ -79,7 +79,6 @@ proxy_sessions:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import DEFAULT_CONCURRENCY
 from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import module_client, reported_errors
 from ansible_collections.commsops.sessions.plugins.module_utils.options import twilio_argument_spec, twilio_client
 from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_plans import (
@@ -116,7 +115,7 @@ def main():
         else:
             sessions = select_sessions(client, [service_sid], selection)
         if params["include_participants"]:
-            sessions = with_participants(client, sessions, DEFAULT_CONCURRENCY)
+            sessions = with_participants(client, sessions)
         module.exit_json(changed=False, proxy_sessions=sessions)
 
 

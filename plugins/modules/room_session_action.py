@@ -14,7 +14,8 @@ short_description: End Telnyx Video room sessions, or kick, mute or unmute their
 version_added: 0.1.0
 description:
   - Acts on one session, a list of sessions, or every session a selection matches, in one task.
-  - Sessions are worked on in parallel (O(concurrency)) over one keep-alive connection pool. When the API answers
+  - Sessions are worked on in parallel over one keep-alive connection pool, as many at once as O(concurrency) allows
+    (by default it finds the server's limit by itself). When the API answers
     429, every worker waits as long as it says, so a large batch slows down instead of failing.
   - It first plans what to do to each session, from the listing (or one view per session given by id), then acts
     only where there is something to do. In check mode it sends no action at all and returns the plan.
@@ -80,10 +81,16 @@ options:
     description: For V(kick), V(mute) and V(unmute), participants (UUIDs) never to act on.
     type: list
     elements: str
-  concurrency:
-    description: How many sessions are worked on at once, between 1 and 32.
-    type: int
-    default: 8
+  results:
+    description:
+      - Which sessions RV(results) lists. V(all) lists every session; V(changes) lists only those changed, failed or
+        unknown; V(none) returns only RV(counts).
+      - V(all) is the default, so that a play (and the cleanup roles' reports) sees every session. For runs of many
+        thousands of sessions choose V(changes) or V(none), since each entry is a dictionary that Ansible passes back
+        to the controller as JSON, and 100,000 of them are tens of megabytes.
+    type: str
+    choices: [all, changes, none]
+    default: all
   max_sessions:
     description:
       - Safety limit. When more sessions would be acted on than this, the task fails before changing anything and
@@ -188,11 +195,18 @@ counts:
       description: Sessions whose outcome is V(unknown) (may have been applied; rerun to converge).
       type: int
   sample: {"total": 3, "changed": 2, "skipped": 1, "failed": 0, "unknown": 0}
+concurrency:
+  description:
+    - How many requests were in flight at once. In V(auto) mode, where it settled (C(settled)) and its highest
+      point (C(peak)); C(max) is its bound. At C(-vv) and above, C(trace) lists [seconds, limit] pairs over the run.
+  returned: always
+  type: dict
+  sample: {"mode": "auto", "settled": 19, "peak": 24, "max": 64}
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import check_bulk_limits, unique
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import check_max_sessions, unique
 from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import finish_bulk, module_client, reported_errors
 from ansible_collections.commsops.sessions.plugins.module_utils.options import telnyx_argument_spec, telnyx_client
 from ansible_collections.commsops.sessions.plugins.module_utils.room_session_plans import (
@@ -211,7 +225,7 @@ def main():
             select=dict(type="dict"),
             participants=dict(type="list", elements="str"),
             exclude=dict(type="list", elements="str"),
-            concurrency=dict(type="int", default=8),
+            results=dict(type="str", default="all", choices=["all", "changes", "none"]),
             max_sessions=dict(type="int"),
         ),
         mutually_exclusive=[SELECTORS],
@@ -221,22 +235,21 @@ def main():
     params, action = module.params, module.params["action"]
     with reported_errors(module):
         participants, exclude = action_targets(action, params["participants"], params["exclude"])
-        concurrency = check_bulk_limits(params["concurrency"], params["max_sessions"])
+        check_max_sessions(params["max_sessions"])
         selection = Selection(params["select"], "select.") if params["select"] is not None else None
         if params["room_session_id"] is not None:
             ids = [check_uuid(params["room_session_id"], "room_session_id")]
         elif selection is None:
             ids = unique(check_uuid_list(params["room_session_ids"], "room_session_ids"))
-        client = module_client(module, telnyx_client, pool_size=concurrency)
+        client = module_client(module, telnyx_client)
 
         # Read, with participants (so end can say who was present, at no extra request), then plan.
         if selection:
             plans = [plan_action(s, action, participants, exclude)
                      for s in select_sessions(client, selection, include_participants=True)]
         else:
-            plans = [plan_given(found, action, participants, exclude) for found in given_sessions(client, ids, concurrency)]
-        finish_bulk(module, plans, "room_session_id", params["max_sessions"],
-                    lambda planned: carry_out(client, planned, participants, exclude, concurrency))
+            plans = [plan_given(found, action, participants, exclude) for found in given_sessions(client, ids)]
+        finish_bulk(module, client, plans, "room_session_id", lambda planned: carry_out(client, planned, participants, exclude))
 
 
 if __name__ == "__main__":

@@ -50,12 +50,12 @@ def state(emulator, request):
 
 
 def config(emulator, request):
-    for key in ("latency_ms", "rate_limit", "fault_rate"):
+    for key in ("latency_ms", "rate_limit", "fault_rate", "max_concurrency"):
         if key in request.body:
             setattr(emulator, key, request.body[key])
     emulator.bucket = TokenBucket(emulator.rate_limit)  # a new rate starts with a full bucket
     return ApiAnswer(200, {"latency_ms": emulator.latency_ms, "rate_limit": emulator.rate_limit,
-                           "fault_rate": emulator.fault_rate})
+                           "fault_rate": emulator.fault_rate, "max_concurrency": emulator.max_concurrency})
 
 
 def add_fault(emulator, request):

@@ -28,6 +28,7 @@ def parse_args(argv=None):
     parser.add_argument("--latency-ms", type=float, default=0, help="added to every API response")
     parser.add_argument("--rate-limit", type=float, default=0, help="API requests per second (0: no limit)")
     parser.add_argument("--fault-rate", type=float, default=0, help="fraction of API requests answered 503 or dropped")
+    parser.add_argument("--max-concurrency", type=int, default=0, help="API requests in flight at once; more get 429 (0: no limit)")
     parser.add_argument("--seed-room-sessions", type=int, default=0)
     parser.add_argument("--seed-proxy-sessions", type=int, default=0)
     parser.add_argument("--seed", type=int, default=0, help="makes seeded data and faults repeatable")

@@ -45,10 +45,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(answer.status, answer.body, answer.headers)
         base = "http://%s" % (self.headers.get("Host") or "%s:%d" % self.server.server_address[:2])
         call = middleware.Call(self.command, url.path, parse_qsl(url.query, keep_blank_values=True), self.headers, body, base)
-        reply = middleware.handle(self.emulator, call)
-        if reply.drop:
-            return self.drop()
-        return self.send_json(reply.answer.status, reply.answer.body, reply.answer.headers, reply.interval_ms)
+        try:
+            reply = middleware.handle(self.emulator, call)
+            if reply.drop:
+                return self.drop()
+            return self.send_json(reply.answer.status, reply.answer.body, reply.answer.headers, reply.interval_ms)
+        finally:  # answered, dropped or failed: no longer in flight
+            middleware.leave_in_flight(self.emulator, call)
 
     def drop(self):
         """Close the connection with no answer."""

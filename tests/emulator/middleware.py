@@ -6,7 +6,8 @@
 
 Each step in STEPS is step(emulator, call): it may note something on the call (a fault drawn, a wait) and
 returns a Reply to end the request there, or None to go on; the last, route, always replies. The steps in
-FINISH then reshape the error as the vendor's document says and count the request, before it is sent.
+FINISH then reshape the error as the vendor's document says, add the rate limit's headers and count the request,
+before it is sent. The server calls leave_in_flight once the answer is sent (or not), whatever happened.
 """
 
 import json
@@ -39,6 +40,9 @@ class Call:
         self.fault = None  # the scheduled fault this request drew
         self.mode = None  # the fault mode it meets, scheduled or random
         self.wait = 0  # seconds until the rate limit lets one more through
+        self.bucket = None  # the rate limit's (limit, tokens left, seconds until full) once this request took its token
+        self.in_flight = False  # counted in emulator.in_flight: leave_in_flight must take it off
+        self.crowded = False  # refused because max_concurrency requests were in flight
 
 
 class Reply:
@@ -63,9 +67,34 @@ def draw_scheduled_fault(emulator, call):
     call.mode = call.fault["mode"] if call.fault else None
 
 
+def enter_in_flight(emulator, call):
+    """Count the request in flight, or refuse it at once (no latency, no token) when max_concurrency already are."""
+    if call.api is None:  # not an API request: refuse_unknown_path answers it
+        return None
+    with emulator.lock:
+        call.crowded = bool(emulator.max_concurrency) and emulator.in_flight >= emulator.max_concurrency
+        if call.crowded:
+            call.bucket = emulator.bucket.state()  # refused without taking a token, it still tells what is left
+        else:
+            emulator.in_flight += 1
+            call.in_flight = True
+            emulator.stats.peak_in_flight = max(emulator.stats.peak_in_flight, emulator.in_flight)
+    # Twilio documents its concurrency 429 (20429) with no Retry-After: the client backs off by itself.
+    return Reply(too_many_requests(emulator, call, None)) if call.crowded else None
+
+
+def leave_in_flight(emulator, call):
+    """Called by the server once the answer is written, dropped or lost to an error."""
+    if call.in_flight:
+        call.in_flight = False
+        with emulator.lock:
+            emulator.in_flight -= 1
+
+
 def take_rate_token(emulator, call):
     with emulator.lock:
         call.wait = emulator.bucket.take()
+        call.bucket = emulator.bucket.state()
 
 
 def draw_random_fault(emulator, call):
@@ -99,10 +128,16 @@ def answer_rate_limited(emulator, call):
     if not call.wait and call.mode != "429":
         return None
     retry = max(1, int(math.ceil(call.wait))) if call.wait else 1
+    return Reply(too_many_requests(emulator, call, retry))
+
+
+def too_many_requests(emulator, call, retry):
+    """The vendor's 429, for the rate limit, a 429 fault or max_concurrency alike."""
     answer = call.api.standard_error(429)
-    answer.headers["Retry-After"] = str(retry)
-    answer.headers.update(call.api.limit_headers(emulator.rate_limit, retry))
-    return Reply(answer)
+    if retry is not None:
+        answer.headers["Retry-After"] = str(retry)
+        answer.headers.update(call.api.limit_headers(int(emulator.rate_limit or 0), 0, retry))
+    return answer
 
 
 def answer_unavailable(_emulator, call):
@@ -154,18 +189,25 @@ def reshape_error(_emulator, call, reply):
         reply.answer = call.api.documented_error(reply.answer, route_name(call, reply))
 
 
+def add_limit_headers(_emulator, call, reply):
+    """With a rate limit, every answer (Telnyx's: Twilio's limit_headers are none) says what its token left."""
+    if call.bucket:
+        reply.answer.headers.update(call.api.limit_headers(*call.bucket))
+
+
 def account(emulator, call, reply):
     with emulator.lock:
         emulator.stats.add(call.method, route_name(call, reply), "dropped" if reply.drop else reply.answer.status)
+        emulator.stats.in_flight_limited += call.crowded
 
 
 def route_name(call, reply):
     return reply.route or "%s %s" % (call.method, call.api.path_template(call.path))
 
 
-STEPS = (draw_scheduled_fault, take_rate_token, draw_random_fault, wait_fault_delay, add_latency, refuse_unknown_path,
-         answer_rate_limited, answer_unavailable, answer_canned, authenticate, route)
-FINISH = (reshape_error, account)
+STEPS = (draw_scheduled_fault, enter_in_flight, take_rate_token, draw_random_fault, wait_fault_delay, add_latency,
+         refuse_unknown_path, answer_rate_limited, answer_unavailable, answer_canned, authenticate, route)
+FINISH = (reshape_error, add_limit_headers, account)
 
 
 def handle(emulator, call):

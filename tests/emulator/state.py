@@ -5,6 +5,7 @@
 """What every connection shares: the two stores, the settings, scheduled faults, the rate bucket and the counts."""
 
 import collections
+import math
 import random
 import threading
 import time
@@ -28,21 +29,34 @@ class TokenBucket:
         """Takes a token; returns the seconds to wait for one when there is none, else 0."""
         if not self.rate:
             return 0
-        clock = time.monotonic()
-        self.tokens = min(float(self.rate), self.tokens + (clock - self.last) * self.rate)
-        self.last = clock
+        self.refill()
         if self.tokens >= 1:
             self.tokens -= 1
             return 0
         return (1 - self.tokens) / self.rate
 
+    def refill(self):
+        clock = time.monotonic()
+        self.tokens = min(float(self.rate), self.tokens + (clock - self.last) * self.rate)
+        self.last = clock
+
+    def state(self):
+        """What the bucket says now: (rate as an int, whole tokens left, whole seconds until full); None with no rate."""
+        if not self.rate:
+            return None
+        self.refill()
+        return int(self.rate), int(math.floor(self.tokens)), int(math.ceil((self.rate - self.tokens) / self.rate))
+
 
 class Stats:
-    """Every API request received, by route, method and status ("dropped" for an answer never sent)."""
+    """Every API request received, by route, method and status ("dropped" for an answer never sent); the most
+    requests in flight at once, and the 429s given because max_concurrency were."""
 
-    def __init__(self):
+    def __init__(self, in_flight=0):
         self.total = 0
         self.writes = 0
+        self.peak_in_flight = in_flight
+        self.in_flight_limited = 0
         self.counters = {key: collections.Counter() for key in ("by_route", "by_method", "by_status")}
 
     def add(self, method, route, status):
@@ -54,7 +68,8 @@ class Stats:
 
     def as_json(self):
         counted = {key: dict(sorted(counter.items())) for key, counter in self.counters.items()}
-        return dict({"total": self.total, "writes": self.writes}, **counted)
+        return dict({"total": self.total, "writes": self.writes, "peak_in_flight": self.peak_in_flight,
+                     "in_flight_limited": self.in_flight_limited}, **counted)
 
 
 class Emulator:
@@ -66,6 +81,8 @@ class Emulator:
         self.latency_ms = options.latency_ms
         self.rate_limit = options.rate_limit
         self.fault_rate = options.fault_rate
+        self.max_concurrency = options.max_concurrency
+        self.in_flight = 0  # API requests read and not yet answered; outlives resets, as they do
         self.rng = random.Random(options.seed)
         self.bucket = TokenBucket(self.rate_limit)
         self.reset()
@@ -81,7 +98,7 @@ class Emulator:
         self.reset_stats()
 
     def reset_stats(self):
-        self.stats = Stats()
+        self.stats = Stats(self.in_flight)  # the peak starts from the requests still in flight
 
     @property
     def telnyx(self):

@@ -265,8 +265,8 @@ def standard_error(status):
     return error(status, STANDARD_CODES[status], STANDARD_TITLES[status], STANDARD_TITLES[status] + ".")
 
 
-def limit_headers(limit, retry):
-    return {"x-ratelimit-limit": str(limit or 0), "x-ratelimit-remaining": "0", "x-ratelimit-reset": str(retry)}
+def limit_headers(limit, remaining, reset):
+    return {"x-ratelimit-limit": str(limit), "x-ratelimit-remaining": str(remaining), "x-ratelimit-reset": str(reset)}
 
 
 def echo_headers(status, headers):

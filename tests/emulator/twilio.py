@@ -344,8 +344,8 @@ def standard_error(status):
     return error(status, STANDARD_CODES[status], STANDARD_TITLES[status])
 
 
-def limit_headers(_limit, _retry):
-    return {}  # Twilio sends Retry-After alone
+def limit_headers(_limit, _remaining, _reset):
+    return {}  # Twilio sends Retry-After alone, on its 429s
 
 
 def echo_headers(status, headers):

@@ -42,7 +42,9 @@ CASES = [
     ("room_session_action", {"action": "kick", "room_session_id": UUID, "exclude": ["?"]}, "exclude[0] must be a UUID"),
     ("room_session_action", {"action": "end", "room_session_id": UUID, "participants": [UUID]}, "participants has no meaning"),
     ("room_session_action", {"action": "end", "room_session_ids": [UUID] * 10001}, "room_session_ids has 10001 entries"),
-    ("room_session_action", {"action": "end", "room_session_id": UUID, "concurrency": "many"}, "concurrency"),
+    ("room_session_action", {"action": "end", "room_session_id": UUID, "concurrency": "many"}, "concurrency must be auto or"),
+    ("room_session_info", {"active": True, "max_concurrency": 0}, "max_concurrency must be between 1 and 256"),
+    ("lookup:telnyx", "concurrency='lots'", "concurrency must be auto or"),
     ("proxy_session", {"service_sid": "KS123", "unique_name": "a"}, "service_sid must be KS followed by 32"),
     ("proxy_session", {"service_sid": SERVICE, "sid": KC + "/../x"}, "sid must be KC followed by 32"),
     ("proxy_session", {"service_sid": SERVICE, "unique_name": "x" * 192}, "unique_name is 192 characters long"),
@@ -157,12 +159,12 @@ CASES = [
 
 # Numbers out of range are refused, not clamped.
 CASES += [
-    ("room_session_action", {"action": "end", "room_session_id": UUID, "concurrency": 0}, "concurrency must be between 1 and 32"),
-    ("room_session_action", {"action": "end", "room_session_id": UUID, "concurrency": 33}, "concurrency must be between 1 and 32"),
+    ("room_session_action", {"action": "end", "room_session_id": UUID, "concurrency": 0}, "concurrency must be between 1 and 256"),
+    ("room_session_action", {"action": "end", "room_session_id": UUID, "concurrency": 257}, "concurrency must be between 1 and 256"),
     ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "sids": [KC], "concurrency": 0},
-     "concurrency must be between 1 and 32"),
+     "concurrency must be between 1 and 256"),
     ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "sids": [KC], "concurrency": 1000},
-     "concurrency must be between 1 and 32"),
+     "concurrency must be between 1 and 256"),
     ("room_session_action", {"action": "end", "room_session_id": UUID, "max_sessions": -1}, "max_sessions must be 0 or more"),
     ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "sids": [KC], "max_sessions": -1},
      "max_sessions must be 0 or more"),

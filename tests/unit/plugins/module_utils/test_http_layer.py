@@ -12,6 +12,7 @@ import time
 import pytest
 
 from ansible_collections.commsops.sessions.plugins.module_utils import http_layer as http_mod
+from ansible_collections.commsops.sessions.plugins.module_utils import limiter as limiter_mod
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import (
     ApiError, HttpClient, USER_AGENT, expect_object, parse_error_body, parse_retry_hint)
 
@@ -40,6 +41,7 @@ class FakeClock:
 def clock(monkeypatch):
     fake = FakeClock()
     monkeypatch.setattr(http_mod, "time", fake)
+    monkeypatch.setattr(limiter_mod, "time", fake)
     return fake
 
 
@@ -163,8 +165,8 @@ def test_all_workers_wait_after_a_429(fake_api, clock):
     c = client(fake_api)
     fake_api.queue((429, {"Retry-After": "2"}, {}), (200, {}, {}))
     c.request("GET", "/x")
-    assert c._not_before == pytest.approx(clock.now, abs=0.01)  # the gate closed for 2 s and has just opened
-    c._close_gate(5)
+    assert c.limiter._not_before == pytest.approx(clock.now, abs=0.01)  # the gate closed for 2 s and has just opened
+    c.limiter.close_gate(5)
     fake_api.queue((200, {}, {"n": 2}))
     assert c.request("GET", "/y")[1] == {"n": 2}
     assert clock.sleeps[-1] == 5.0

@@ -30,7 +30,8 @@ def test_secrets_are_no_log_and_env_fallbacks_match_the_docs():
 
 
 def test_clients_take_the_http_options():
-    client = telnyx_client(getter(api_key="k", base_url="http://127.0.0.1:1/v2", timeout=3, max_retries=1), pool_size=4)
+    client = telnyx_client(getter(api_key="k", base_url="http://127.0.0.1:1/v2", timeout=3, max_retries=1, concurrency=4))
+    assert (client.http.limiter.auto, client.http.workers) == (False, 4)
     assert (client.http.base_url, client.http.timeout, client.http.max_retries) == ("http://127.0.0.1:1/v2", 3, 1)
     assert client.http.session.headers["Authorization"] == "Bearer k"
     assert twilio_client(getter(account_sid="AC1", auth_token="t")).http.base_url == "https://proxy.twilio.com"

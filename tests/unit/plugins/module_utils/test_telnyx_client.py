@@ -163,12 +163,12 @@ def test_an_empty_page_ends_the_list_and_few_pages_are_asked_for_at_once(fake_ap
     client = rooms(fake_api)
     sessions = client.list_sessions(page_size=2)
     assert [s["id"] for s in sessions] == ["s-%d-%d" % (p, i) for p in (1, 2, 3) for i in (0, 1)]
-    assert len(fake_api.requests) <= 4 + client.page_concurrency
+    assert len(fake_api.requests) <= 4 + client.http.workers
 
 
 def test_pages_are_read_one_at_a_time_without_concurrency(fake_api):
     fake_api.route = lying({"total_pages": 5, "total_results": 10}, pages_with_data=2)
-    client = TelnyxRooms(rooms(fake_api).http, page_concurrency=1)
+    client = TelnyxRooms.connect("KEY-abc", fake_api.url + "/v2", max_retries=0, concurrency=1)
     assert len(client.list_sessions(page_size=2)) == 4
     assert [r.query["page[number]"] for r in fake_api.requests] == ["1", "2", "3"]
 

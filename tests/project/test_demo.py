@@ -1,0 +1,23 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""make demo, as a newcomer runs it: it passes, prints no warning, and names each step for what it is."""
+
+import os
+import re
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def test_the_demo_runs_clean_and_says_what_each_step_is(tmp_path):
+    env = dict(os.environ, DEMO_REPORT_PATH=str(tmp_path / "reports"))
+    done = subprocess.run(["make", "--no-print-directory", "demo"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=600, check=False)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-3000:]
+    assert "[WARNING]" not in out and "[DEPRECATION WARNING]" not in out, [l for l in out.splitlines() if "WARNING" in l]
+    steps = re.findall(r"^TASK \[(Step [^\]]*)\]", done.stdout, re.M)
+    assert any("dry run" in step for step in steps) and not any("check mode" in step for step in steps), steps
+    assert re.search(r"^localhost\s*: ok=\d+\s+changed=\d+\s+unreachable=0\s+failed=0", done.stdout, re.M)
