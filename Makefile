@@ -16,7 +16,7 @@ export ANSIBLE_NOCOLOR := 1
 export NO_COLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: test demo bench venv copy sanity units integration lint docs-lint changelog-lint pytest build clean
+.PHONY: test demo bench docs venv copy sanity units integration lint docs-lint changelog-lint pytest build clean
 
 test: sanity units integration lint pytest
 	@echo "== make test: all passed"
@@ -87,6 +87,12 @@ demo: venv
 
 bench: venv
 	$(BIN)/python benchmarks/run.py
+
+# The documentation site (antsibull-docs + Sphinx) into .build/docs/html; make test builds it too,
+# with warnings as errors, and looks at two pages in headless Chromium (tests/project/test_docs_site.py).
+docs: venv
+	@echo "== documentation site (antsibull-docs + Sphinx) into .build/docs/html"
+	$(BIN)/python tests/utils/build_docs.py
 
 clean:
 	rm -rf $(BUILD) $(VENV) tests/output context
