@@ -7,13 +7,15 @@
 import json
 import urllib.request
 
-READS = ("stats", "state")
+READS = ("stats", "state", "accounts")
 
 
-def admin(url, action, body=None):
-    """GET for stats and state (when no body is given), POST with a JSON body otherwise; returns the JSON answer."""
-    data = None if body is None and action in READS else json.dumps(body or {}).encode()
-    request = urllib.request.Request(url + "/_emulator/" + action, data=data, method="GET" if data is None else "POST",
+def admin(url, action, body=None, method=None):
+    """GET for stats, state and accounts (when no body is given), POST with a JSON body otherwise (method: another,
+    such as DELETE for accounts/NAME); returns the JSON answer."""
+    data = None if body is None and (action in READS or method in ("GET", "DELETE")) else json.dumps(body or {}).encode()
+    request = urllib.request.Request(url + "/_emulator/" + action, data=data,
+                                     method=method or ("GET" if data is None else "POST"),
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=120) as answer:
         return json.loads(answer.read())

@@ -6,6 +6,7 @@
 
 import argparse
 import signal
+import sys
 import threading
 
 from .http_server import make_server
@@ -25,6 +26,10 @@ def parse_args(argv=None):
     parser.add_argument("--port", type=int, default=8080, help="0 picks a free port")
     for name, value in DEFAULTS.items():
         parser.add_argument("--" + name.replace("_", "-"), default=value, help="default: %(default)s")
+    parser.add_argument("--accounts", metavar="FILE", default=None,
+                        help="JSON: more accounts besides the default credentials above, a list of "
+                             '{"name", "telnyx_api_key", "twilio_account_sid", "twilio_auth_token", '
+                             '"twilio_api_key", "twilio_api_secret"} (the last two optional)')
     parser.add_argument("--latency-ms", type=float, default=0, help="added to every API response")
     parser.add_argument("--rate-limit", type=float, default=0, help="API requests per second (0: no limit)")
     parser.add_argument("--fault-rate", type=float, default=0, help="fraction of API requests answered 503 or dropped")
@@ -37,7 +42,11 @@ def parse_args(argv=None):
 
 def main(argv=None):
     options = parse_args(argv)
-    server = make_server(options)
+    try:
+        server = make_server(options)
+    except (OSError, ValueError) as exc:  # a bad --accounts file, a port in use
+        print("emulator: %s" % exc, file=sys.stderr)
+        return 2
 
     def shutdown(_signum, _frame):
         # shutdown() waits for serve_forever to return: from the main thread's signal handler it would never.

@@ -29,7 +29,8 @@ class Api(collections.namedtuple("Api", API_FIELDS)):
     """One vendor's API as the middleware sees it; each vendor module makes one, named API.
 
     name: the key of its store; prefix: the paths it serves ("/v2/"); router: its route table;
-    authenticate(header, options): None, or its 401 answer; standard_error(status): its answer for 404, 429 and 503;
+    authenticate(header, accounts): (the account the credentials in the Authorization header belong to, None), or
+    (None, its 401 answer); standard_error(status): its answer for 404, 429 and 503;
     limit_headers(limit, remaining, reset): the rate limit's headers (ints: per second, whole tokens left, seconds
     until full), on its 429s and, with a rate limit, on every answer;
     echo_headers(status, headers): its answer to the echo_headers fault; wrong_shape(listing): the wrong_shape_200

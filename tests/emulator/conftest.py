@@ -27,7 +27,7 @@ def emulator():
 
 @pytest.fixture
 def admin(emulator):
-    return lambda action, body=None: call_admin(emulator.url, action, body)
+    return lambda action, body=None, method=None: call_admin(emulator.url, action, body, method)
 
 
 def load_schema(name):

@@ -41,7 +41,8 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path.startswith(ADMIN_PREFIX):
             base = "http://%s" % (self.headers.get("Host") or "127.0.0.1")
-            answer = admin_api.handle(self.emulator, self.command, url.path, body, base)
+            answer = admin_api.handle(self.emulator, self.command, url.path, body, base,
+                                      parse_qsl(url.query, keep_blank_values=True))
             return self.send_json(answer.status, answer.body, answer.headers)
         base = "http://%s" % (self.headers.get("Host") or "%s:%d" % self.server.server_address[:2])
         call = middleware.Call(self.command, url.path, parse_qsl(url.query, keep_blank_values=True), self.headers, body, base)

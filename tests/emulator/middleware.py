@@ -43,6 +43,7 @@ class Call:
         self.bucket = None  # the rate limit's (limit, tokens left, seconds until full) once this request took its token
         self.in_flight = False  # counted in emulator.in_flight: leave_in_flight must take it off
         self.crowded = False  # refused because max_concurrency requests were in flight
+        self.account = None  # the account whose credentials the request carries, once authenticate knows it
 
 
 class Reply:
@@ -164,15 +165,18 @@ def canned_answer(call):
 
 
 def authenticate(emulator, call):
-    denied = call.api.authenticate(call.headers.get("Authorization") or "", emulator.options)
+    """The credentials pick the account (each sees only its own stores), or the vendor's 401."""
+    with emulator.lock:
+        call.account, denied = call.api.authenticate(call.headers.get("Authorization") or "", list(emulator.accounts.values()))
     return Reply(denied) if denied else None
 
 
 def route(emulator, call):
-    """The vendor's route table answers; a path or method it does not serve is the vendor's 404."""
+    """The vendor's route table answers, on the account's stores; a path or method it does not serve is the
+    vendor's 404."""
     request = Request(call.method, clean_path(call.path), call.query, call.body, call.base)
     with emulator.lock:
-        answer, found = serve(call.api.router, emulator.stores[call.api.name], request)
+        answer, found = serve(call.api.router, call.account.stores[call.api.name], request)
     return Reply(answer or call.api.standard_error(404), found.name, drop=call.mode == "drop_after",
                  interval_ms=call.fault["interval_ms"] if call.mode == "slow_body" else 0)
 
@@ -196,8 +200,13 @@ def add_limit_headers(_emulator, call, reply):
 
 
 def account(emulator, call, reply):
+    """Count it; under by_account too when its credentials name an account, even if answered before the auth step."""
     with emulator.lock:
-        emulator.stats.add(call.method, route_name(call, reply), "dropped" if reply.drop else reply.answer.status)
+        owner = call.account
+        if owner is None:
+            owner, _denied = call.api.authenticate(call.headers.get("Authorization") or "", list(emulator.accounts.values()))
+        emulator.stats.add(call.method, route_name(call, reply), "dropped" if reply.drop else reply.answer.status,
+                           owner.name if owner else None)
         emulator.stats.in_flight_limited += call.crowded
 
 

@@ -7,7 +7,7 @@
     python3 tests/emulator/server.py --host 127.0.0.1 --port 8080 --seed-room-sessions 50
 
 Telnyx is served under http://HOST:PORT/v2, Twilio Proxy under http://HOST:PORT/v1/Services/...
-The admin API under /_emulator/ (stats, reset, seed, fixtures, state, config, faults) is described
+The admin API under /_emulator/ (stats, reset, seed, fixtures, state, config, faults, accounts) is described
 in tests/emulator/README.md, and so is each file's part ("Inside"). Standard library only.
 
 This file is the script and the names tests import: DEFAULTS, parse_args, main, make_server, run_in_thread.

@@ -255,10 +255,12 @@ def paginate(items, params, render):
 STANDARD_CODES = {404: "10005", 429: "10011", 503: "10010"}
 
 
-def authenticate(header, options):
-    if header == "Bearer " + options.telnyx_api_key:
-        return None
-    return error(401, "10009", "Authentication failed", "The API key is missing or not valid.")
+def authenticate(header, accounts):
+    """The account whose API key the bearer token is, and None; or None and the 401."""
+    for account in accounts:
+        if header == "Bearer " + account.telnyx_api_key:
+            return account, None
+    return None, error(401, "10009", "Authentication failed", "The API key is missing or not valid.")
 
 
 def standard_error(status):

@@ -328,16 +328,18 @@ def check_fields(fields):
 STANDARD_CODES = {404: 20404, 429: 20429, 503: 20503}
 
 
-def authenticate(header, options):
-    """Basic auth with the account SID and auth token, or with an API key and its secret."""
+def authenticate(header, accounts):
+    """Basic auth with an account's SID and auth token, or with an API key of the account and its secret: the
+    account and None; or None and the 401."""
     try:
         user, _colon, password = base64.b64decode(header[len("Basic "):]).decode().partition(":") \
             if header.startswith("Basic ") else ("", "", "")
     except (ValueError, UnicodeDecodeError):
         user, password = "", ""
-    if (user, password) in ((options.twilio_account_sid, options.twilio_auth_token), (options.twilio_api_key, options.twilio_api_secret)):
-        return None
-    return error(401, 20003, "Authenticate")
+    for account in accounts:
+        if user and (user, password) in account.twilio_pairs():
+            return account, None
+    return None, error(401, 20003, "Authenticate")
 
 
 def standard_error(status):
