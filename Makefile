@@ -16,9 +16,9 @@ export ANSIBLE_NOCOLOR := 1
 export NO_COLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: test demo bench docs venv copy sanity units integration lint docs-lint changelog-lint pytest build clean
+.PHONY: test demo bench docs ee core-matrix venv copy sanity units integration lint docs-lint changelog-lint pytest build clean
 
-test: sanity units integration lint pytest
+test: sanity units integration lint ee core-matrix pytest
 	@echo "== make test: all passed"
 
 venv: $(STAMP)
@@ -87,6 +87,15 @@ demo: venv
 
 bench: venv
 	$(BIN)/python benchmarks/run.py
+
+# Execution environment: the build context in .build/ee (and the image, where podman or docker works).
+ee: venv
+	$(BIN)/python tests/utils/make_ee.py
+
+# Units and integration on the other supported ansible-core lines (2.17, 2.18, and 2.20, 2.21 where a
+# Python 3.12+ is present), each in a cached venv under .build/core-<version>; sanity and lint run once, above.
+core-matrix: venv
+	$(BIN)/python tests/utils/core_matrix.py
 
 # The documentation site (antsibull-docs + Sphinx) into .build/docs/html; make test builds it too,
 # with warnings as errors, and looks at two pages in headless Chromium (tests/project/test_docs_site.py).

@@ -17,7 +17,7 @@ description:
   - Use C(query()) (or C(lookup(..., wantlist=true))) so the result stays a list.
   - Takes keyword arguments only. The connection options also come from variables or the environment.
   - An unknown keyword argument is an error, and so is a boolean other than V(true), V(false), V(yes), V(no), V(on),
-    V(off), V(1) or V(0) (a lookup does not template variables, so set them to literal values).
+    V(off), V(1) or V(0) (variables that set options may hold templates, such as a vaulted key, and are templated as module arguments are).
 author:
   - commsops maintainers (@commsops)
 extends_documentation_fragment:

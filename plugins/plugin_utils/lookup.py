@@ -25,8 +25,9 @@ class SessionsLookupBase(LookupBase):
     def run_with(self, terms, variables, kwargs, client_factory, fetch):
         if terms:
             raise AnsibleLookupError("this lookup takes keyword arguments only, got terms %r" % (terms,))
+        variables = self.option_variables(variables, kwargs)
         try:
-            self.check_keywords(kwargs, variables or {})
+            self.check_keywords(kwargs, variables)
         except InvalidInput as exc:
             raise AnsibleLookupError(str(exc))
         self.set_options(var_options=variables, direct=kwargs)
@@ -40,6 +41,31 @@ class SessionsLookupBase(LookupBase):
                 client.http.close()
         except (InvalidInput, ApiError) as exc:
             raise AnsibleLookupError(str(exc))
+
+    def option_variables(self, variables, kwargs):
+        """The variables the options are read from, templated the way a module's arguments are.
+
+        A lookup gets the play's variables as they were written (ansible-core 2.17 to 2.21), so
+        ``telnyx_api_key: "{{ vault_telnyx_api_key }}"`` would reach the API as that text. Only the variables
+        named in the options' ``vars`` are taken (not those of options given as keywords, which win), and each
+        is templated with the task's templar: a template renders, a vaulted value decrypts, an undefined
+        variable is an error. Without a templar (a plugin made outside a play) they are taken as they are.
+        """
+        taken = {}
+        if not variables:
+            return taken
+        for option, definition in self.option_definitions.items():
+            if option in kwargs:
+                continue
+            for var in definition.get("vars") or []:
+                name = var["name"]
+                if name in taken or name not in variables:
+                    continue
+                value = variables[name]
+                if self._templar is not None:
+                    value = self._templar.template(value)
+                taken[name] = value
+        return taken
 
     def check_keywords(self, kwargs, variables):
         """Refuse what the config manager would quietly accept and so widen the selection:
@@ -57,7 +83,7 @@ class SessionsLookupBase(LookupBase):
                 continue
             for var in definition.get("vars") or []:
                 value = variables.get(var["name"])
-                # Lookups get variables untemplated, and the config manager would read '{{ x }}' as false.
+                # Still a template: there was no templar to render it, and the config manager would read it as false.
                 if isinstance(value, str) and "{{" in value:
                     raise InvalidInput("%s must be a literal true or false (a lookup does not template it), got %r"
                                        % (var["name"], value))

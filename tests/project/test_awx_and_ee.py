@@ -8,8 +8,6 @@ import ast
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 
 import pytest
@@ -129,22 +127,3 @@ def test_the_awx_readme_names_every_survey_variable():
         assert SURVEYS[name][0] in guide
         for question in survey(name)["spec"]:
             assert "`%s`" % question["variable"] in guide, question["variable"]
-
-
-def test_ansible_builder_creates_a_build_context(tmp_path):
-    builder = shutil.which("ansible-builder") or os.path.join(os.path.dirname(sys.executable), "ansible-builder")
-    if not os.path.exists(builder):
-        pytest.skip("ansible-builder is not installed")
-    work = tmp_path / "ee"
-    work.mkdir()
-    # v3 resolves files next to the definition; a collection's files are relative to its root.
-    for name in ("requirements.txt", "bindep.txt"):
-        shutil.copy(os.path.join(ROOT, name), str(work / name))
-    shutil.copy(os.path.join(ROOT, "meta", "execution-environment.yml"), str(work / "execution-environment.yml"))
-    result = subprocess.run([builder, "create", "-f", "execution-environment.yml", "-c", "context"],
-                            cwd=str(work), capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
-    context = work / "context"
-    assert (context / "Containerfile").exists() or (context / "Dockerfile").exists()
-    assert "requests" in (context / "_build" / "requirements.txt").read_text()
-    assert "ca-certificates" in (context / "_build" / "bindep.txt").read_text()

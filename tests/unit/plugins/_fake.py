@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import json
 import threading
 import time
@@ -136,9 +137,24 @@ def fake_api():
     api.stop()
 
 
+@contextlib.contextmanager
+def _patch_module_args(args):
+    """What ansible.module_utils.testing.patch_module_args does, for ansible-core before 2.19."""
+    from ansible.module_utils import basic  # pylint: disable=import-outside-toplevel
+    saved = basic._ANSIBLE_ARGS  # pylint: disable=protected-access
+    basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()  # pylint: disable=protected-access
+    try:
+        yield
+    finally:
+        basic._ANSIBLE_ARGS = saved  # pylint: disable=protected-access
+
+
 def run_module(main, args, check_mode=False, capsys=None):
     """Run a module's main() with these arguments; return (failed, result dict)."""
-    from ansible.module_utils.testing import patch_module_args  # pylint: disable=import-outside-toplevel
+    try:
+        from ansible.module_utils.testing import patch_module_args  # pylint: disable=import-outside-toplevel
+    except ImportError:  # ansible-core < 2.19
+        patch_module_args = _patch_module_args
     if check_mode:
         args = dict(args, _ansible_check_mode=True)
     with patch_module_args(args):
