@@ -13,6 +13,7 @@ import pytest
 
 from ansible_collections.commsops.sessions.plugins.module_utils import http_layer as http_mod
 from ansible_collections.commsops.sessions.plugins.module_utils import limiter as limiter_mod
+from ansible_collections.commsops.sessions.plugins.module_utils.version import COLLECTION_VERSION
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import (
     ApiError, HttpClient, USER_AGENT, expect_object, parse_error_body, parse_retry_hint)
 
@@ -59,7 +60,7 @@ def test_get_returns_json_with_user_agent_and_reuses_the_connection(fake_api):
     first, second = fake_api.requests
     assert first["path"] == "/things" and first.query == {"a": "b"}
     assert first["headers"]["User-Agent"] == USER_AGENT
-    assert USER_AGENT.startswith("commsops.sessions/0.1.0")
+    assert USER_AGENT.startswith("commsops.sessions/%s " % COLLECTION_VERSION)
     assert first["headers"]["Authorization"] == "Bearer SECRET-KEY-123"
     assert first["client_port"] == second["client_port"]  # keep-alive: one TCP connection
 
