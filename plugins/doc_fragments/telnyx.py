@@ -53,9 +53,10 @@ options:
     description:
       - How many requests this task keeps in flight at once, for bulk actions, page fetches and participant
         listings alike (one limit per task).
-      - V(auto) finds the server's limit by itself. It starts at 8, grows while answers come back well, halves
-        on a 429 or a 503, shrinks when latency rises well above its minimum, and never goes past
-        O(max_concurrency). A rate limit answered with 429 slows the task down; it does not use up O(max_retries).
+      - V(auto) finds the server's limit by itself. It starts at 8, grows while answers come back well, drops
+        just below the level the server accepted on a 429, halves on a 503, shrinks when latency rises well above
+        its minimum, and never goes past O(max_concurrency). A rate limit answered with 429 slows the task down;
+        it does not use up O(max_retries).
       - A whole number from 1 to 256 pins it.
     type: raw
     default: auto

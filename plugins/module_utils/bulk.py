@@ -79,8 +79,8 @@ def unique(items):
     return list(dict.fromkeys(items))
 
 
-def run_bulk(items, worker, concurrency):
-    """worker(item) for every item, one outcome dict each, in input order; an ApiError becomes a
+def each_outcome(items, worker, concurrency):
+    """worker(item) for every item, one outcome dict each, yielded in input order; an ApiError becomes a
     failed outcome, so one item's failure never stops the others. Other exceptions are bugs and propagate."""
     def guarded(item):
         try:
@@ -88,17 +88,25 @@ def run_bulk(items, worker, concurrency):
         except ApiError as exc:
             return with_outcome({}, "failed", **failure(exc))
 
-    return parallel_map(guarded, items, concurrency)
+    return bounded_map(guarded, items, concurrency)
+
+
+def run_bulk(items, worker, concurrency):
+    """The outcomes of each_outcome, as a list."""
+    return list(each_outcome(items, worker, concurrency))
 
 
 def run_plans(plans, act, concurrency):
     """act(plan) for every plan whose outcome is "changed"; the others are returned as they are.
-    A failure keeps the plan's fields (which session, which action) beside the error."""
+    A failure keeps the plan's fields (which session, which action) beside the error.
+    The list is updated in place, each plan replaced by its outcome as it comes, so a run over
+    100,000 sessions never holds two copies of them."""
     def worker(plan):
         return act(plan) if plan["outcome"] == "changed" else plan
 
-    outcomes = run_bulk(plans, worker, concurrency)
-    return [dict(plan, **outcome) if outcome["outcome"] == "failed" else outcome for plan, outcome in zip(plans, outcomes)]
+    for index, outcome in enumerate(each_outcome(plans, worker, concurrency)):
+        plans[index] = dict(plans[index], **outcome) if outcome["outcome"] == "failed" else outcome
+    return plans
 
 
 def read_each(ids, find, concurrency):

@@ -17,8 +17,12 @@ __metaclass__ = type
 
 import base64
 import email.utils
+import heapq
 import http.client
+import itertools
 import json
+import math
+import os
 import random
 import re
 import socket
@@ -47,6 +51,9 @@ RETRYABLE_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "DELETE", "OPTIONS"))
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
+# A 429 without a hint (Twilio's concurrency limit sends none): the limiter has already lowered the
+# concurrency, so the refused request waits only about a round trip, doubling while 429s keep coming.
+LIMITED_BACKOFF_BASE = 0.05
 REDACTED = "********"
 # The most pages one listing reads. 10,000 pages hold 2.5 million Telnyx sessions (250 a page) or
 # 10 million Twilio ones, far more than an account has; a server that claims more is lying or
@@ -140,30 +147,30 @@ def _plain_text(text, limit=300):
 
 
 def parse_retry_hint(headers, now=None):
-    """Seconds the server asks us to wait, or None. Understands retry-after-ms,
-    Retry-After (seconds or HTTP date) and Telnyx's x-ratelimit-reset (seconds)."""
-    value = headers.get("retry-after-ms")
-    if value:
-        try:
-            return max(0.0, float(value) / 1000.0)
-        except ValueError:
-            pass
+    """Seconds the server asks us to wait, or None. Understands retry-after-ms, Retry-After (seconds or
+    HTTP date) and Telnyx's x-ratelimit-reset (seconds). Retry-After is whole seconds, so a reset that
+    is finer (sooner) wins: a rate limit that refills in 20 ms should not hold every worker for 1 s."""
+    millis = _seconds(headers.get("retry-after-ms"))
+    if millis is not None:
+        return max(0.0, millis / 1000.0)
+    hints = [_seconds(headers.get("x-ratelimit-reset"))]
     value = headers.get("retry-after")
     if value:
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            parsed = email.utils.parsedate_tz(value)
-            if parsed:
-                now = time.time() if now is None else now
-                return max(0.0, email.utils.mktime_tz(parsed) - now)
-    value = headers.get("x-ratelimit-reset")
-    if value:
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            pass
-    return None
+        hints.append(_seconds(value))
+        parsed = email.utils.parsedate_tz(value) if hints[-1] is None else None
+        if parsed:
+            now = time.time() if now is None else now
+            hints.append(email.utils.mktime_tz(parsed) - now)
+    hints = [hint for hint in hints if hint is not None]
+    return max(0.0, min(hints)) if hints else None
+
+
+def _seconds(value):
+    try:
+        number = float(value) if value else None
+    except ValueError:
+        return None
+    return number if number is None or math.isfinite(number) else None
 
 
 _KIND_NAMES = {dict: "an object", list: "a list of objects", str: "a string"}
@@ -243,9 +250,13 @@ class HttpClient:
         # The one place concurrency is set: every request takes a permit, whoever sends it.
         self.limiter = Limiter(concurrency, max_concurrency)
         self.session = requests.Session()
-        self.validate_certs = validate_certs
         self.session.auth = auth
-        self.session.trust_env = True  # proxies from the environment, like every HTTP client
+        # Proxies and the CA bundle come from the environment, like every HTTP client, but are read here
+        # once: requests would read them (and ~/.netrc) again for each request, which cost more CPU than
+        # the request itself. A netrc entry must not replace the credentials given anyway.
+        self.session.trust_env = False
+        self.session.proxies.update(requests.utils.get_environ_proxies(self.base_url))
+        self.verify = validate_certs and (os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True)
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
         self.session.headers.update(headers or {})
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=self.workers, max_retries=0)
@@ -293,7 +304,7 @@ class HttpClient:
             idempotent = method in IDEMPOTENT_METHODS
         url = self.url_for(path)
         log_path = _path_of(url)
-        retries, waited, may_have_applied = 0, 0.0, False
+        retries, waited, may_have_applied, limited = 0, 0.0, False, 0
         while True:
             waited += self.limiter.acquire()
             error, hint, ambiguous, rate_limited = None, None, False, False
@@ -334,14 +345,17 @@ class HttpClient:
                 found = recover()
                 if found is not None:
                     return 200, found
-            delay = hint if hint is not None else self._backoff(retries)
+            if rate_limited and not hint:
+                delay, limited = self._backoff(limited, LIMITED_BACKOFF_BASE), limited + 1
+            else:
+                delay = hint if hint is not None else self._backoff(retries)
             # A 429 was never processed: it uses up no retry, only max_retry_wait bounds the waiting.
             if (retries >= self.max_retries and not rate_limited) or waited + delay > self.max_retry_wait:
                 error.retries = retries
                 if retries or waited:
                     error.message += " (gave up after %d retries and %.1f s of waiting)" % (retries, waited)
                 raise error
-            if rate_limited and hint is not None:
+            if rate_limited and hint:
                 # The server said how long: every worker of this client holds back, so a batch slows
                 # down instead of failing. Without a hint the limiter's back-off is the answer.
                 self.limiter.close_gate(delay)
@@ -358,7 +372,7 @@ class HttpClient:
         started, signal, remaining = time.monotonic(), "error", None
         try:
             response = self._exchange(method, url, params, json_body, form)
-            signal = "congested" if response.status_code in (429, 503) else None
+            signal = {429: "limited", 503: "overloaded"}.get(response.status_code)
             remaining = _whole_header(response.headers, "x-ratelimit-remaining")
             return response
         finally:
@@ -371,9 +385,8 @@ class HttpClient:
         would never time out; a watchdog cuts the body off at the deadline instead.
         """
         started = time.monotonic()
-        # verify is passed on each request: a session-level False loses to REQUESTS_CA_BUNDLE.
         response = self.session.request(method, url, params=params, json=json_body, data=form, stream=True,
-                                        timeout=self.timeout, verify=self.validate_certs, allow_redirects=False)
+                                        timeout=self.timeout, verify=self.verify, allow_redirects=False)
         watchdog = _Watchdog(response.raw, started + self.timeout - time.monotonic())
         broken = None
         try:
@@ -404,8 +417,8 @@ class HttpClient:
             raise ApiError("the answer is not JSON: %s" % _plain_text(self._redact(response.text), 120),
                            response.status_code, None, method, path, None, retries)
 
-    def _backoff(self, retries):
-        return min(BACKOFF_CAP, BACKOFF_BASE * (2 ** retries)) * random.uniform(0.5, 1.0)
+    def _backoff(self, attempts, base=BACKOFF_BASE):
+        return min(BACKOFF_CAP, base * (2 ** attempts)) * random.uniform(0.5, 1.0)
 
     def _redact(self, text):
         if not text or self._secret_pattern is None:
@@ -448,9 +461,7 @@ class _Watchdog:
         self._lock = threading.Lock()
         self._armed = True
         raw.release_conn = _hold
-        self._timer = threading.Timer(max(0.0, seconds), self._fire)
-        self._timer.daemon = True
-        self._timer.start()
+        self._deadline = _DEADLINES.call_later(seconds, self._fire)
 
     def _fire(self):
         with self._lock:
@@ -467,7 +478,7 @@ class _Watchdog:
     def disarm(self):
         with self._lock:
             self._armed = False
-            self._timer.cancel()
+            _DEADLINES.cancel(self._deadline)
         del self._raw.release_conn
         connection = getattr(self._raw, "connection", None)
         if self.fired and connection is not None:
@@ -477,6 +488,55 @@ class _Watchdog:
 
 def _hold():
     """Stands in for release_conn while the watchdog is armed."""
+
+
+class _Deadlines:
+    """One thread that calls each callback at its deadline, for every watchdog of the process (a timer
+    thread per request cost more CPU than the request). It keeps real time: tests fake the module's clock."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._heap = []  # [deadline, order, callback or None once cancelled]
+        self._order = itertools.count()
+        self._thread = None
+
+    def call_later(self, seconds, callback):
+        entry = [_real_monotonic() + max(0.0, seconds), next(self._order), callback]
+        with self._cond:
+            heapq.heappush(self._heap, entry)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="commsops-deadlines", daemon=True)
+                self._thread.start()
+            elif self._heap[0] is entry:
+                self._cond.notify()
+        return entry
+
+    def cancel(self, entry):
+        with self._cond:
+            entry[2] = None  # dropped when it comes to the top of the heap
+
+    def _run(self):
+        with self._cond:
+            while True:
+                while self._heap and self._heap[0][2] is None:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                wait = self._heap[0][0] - _real_monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                callback = heapq.heappop(self._heap)[2]
+                self._cond.release()
+                try:
+                    callback()
+                finally:
+                    self._cond.acquire()
+
+
+_real_monotonic = time.monotonic
+_DEADLINES = _Deadlines()
 
 
 def _short_of_length(response):

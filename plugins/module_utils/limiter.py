@@ -12,11 +12,15 @@ a change to this class only.
 A number pins the limit. "auto" adapts it the way TCP's congestion control does (AIMD):
 - it starts at START and, until the first sign of trouble, grows by one per good answer (slow start:
   about doubling each round trip), then by one per round trip (additive increase);
-- it halves on a 429 or a 503, at most once per round trip (multiplicative decrease), and shrinks by
-  a tenth when latency rises well above its running minimum, which is how a queue at the server shows;
+- it shrinks multiplicatively, at most once per round trip: on a 429 to nine tenths of the level the
+  server accepted (one below the requests in flight when it pushed back), on a 503 by half, and by a
+  tenth when the smoothed latency rises well above its running minimum, which is how a queue shows;
+- after a 429 it climbs back by one per round trip, but stays below the level that met the 429 for a
+  while (PROBE_AFTER), so a server with a fixed concurrency limit sees few 429s;
 - Telnyx's x-ratelimit-remaining going low stops growth before any 429 (an early signal);
 - it never exceeds max_concurrency, so it stays polite where the server gives no signal at all.
-See the AWS SDKs' "adaptive" retry mode and Netflix's concurrency-limits library (AIMD, gradient).
+See the AWS SDKs' "adaptive" retry mode and Netflix's concurrency-limits library (AIMD, gradient;
+its AIMD limit also backs off to nine tenths).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -32,6 +36,9 @@ START = 8
 # (1,000 sessions at 50 ms take under a second at 64) yet well below what would look like abuse.
 DEFAULT_MAX_CONCURRENCY = 64
 LATENCY_RISE = 2.0  # latency above this many times the running minimum means a queue is building
+LATENCY_SMOOTHING = 0.1  # weight of each answer in the smoothed latency: one slow answer is not a queue
+BACKOFF_LIMITED = 0.9  # on a 429: of the level the server accepted
+BACKOFF_OVERLOADED = 0.5  # on a 503: the server is in trouble, not merely at its limit
 LATENCY_FLOOR = 0.005  # below 5 ms, noise: never read as a rise
 PROBE_AFTER = 2.0  # seconds without trouble before growing past the level where trouble last came
 TRACE_LIMIT = 2000
@@ -49,6 +56,7 @@ class Limiter:
         self.slow_start = True
         self.ceiling = None  # requests in flight when the server last pushed back
         self.min_latency = None
+        self.latency = None  # smoothed (an exponentially weighted moving average)
         self._last_decrease = 0.0
         self._not_before = 0.0
         self._started = time.monotonic()
@@ -74,13 +82,16 @@ class Limiter:
             gated += pause
 
     def release(self, latency, signal=None, remaining=None):
-        """Give the permit back with what the answer said: signal "congested" (429 or 503), "error"
-        (no answer), or None for an answer; remaining is Telnyx's x-ratelimit-remaining, if sent."""
+        """Give the permit back with what the answer said: signal "limited" (429), "overloaded" (503),
+        "error" (no answer), or None for an answer; remaining is Telnyx's x-ratelimit-remaining, if sent."""
         with self._cond:
+            in_flight = self.in_flight
             self.in_flight -= 1
             if self.auto:
-                self._adapt(latency, signal, remaining)
-            self._cond.notify_all()
+                self._adapt(latency, signal, remaining, in_flight)
+            # Wake as many waiters as there are permits now: waking them all (64 threads for 20 permits)
+            # costs CPU that the requests need.
+            self._cond.notify(max(1, int(self.limit) - self.in_flight))
 
     def close_gate(self, seconds):
         """Hold every worker for seconds (after a 429: the server never processed it)."""
@@ -89,17 +100,24 @@ class Limiter:
 
     # Adapting ------------------------------------------------------------------------
 
-    def _adapt(self, latency, signal, remaining):
+    def _adapt(self, latency, signal, remaining, in_flight):
         now = time.monotonic()
-        if signal == "congested":
-            self.ceiling = self.in_flight + 1
-            self._decrease(now, 0.5)
+        if signal == "limited":
+            # in_flight requests (this one among them) were too many: the server accepts one fewer.
+            accepted = max(1.0, in_flight - 1.0)
+            self.ceiling = in_flight
+            self._decrease(now, BACKOFF_LIMITED * min(self.limit, accepted) / self.limit)
+            return
+        if signal == "overloaded":
+            self._decrease(now, BACKOFF_OVERLOADED)
             return
         if signal == "error":
             return
         if self.min_latency is None or latency < self.min_latency:
             self.min_latency = latency
-        if latency > max(LATENCY_FLOOR, LATENCY_RISE * self.min_latency):
+        self.latency = latency if self.latency is None else (
+            self.latency + LATENCY_SMOOTHING * (latency - self.latency))
+        if self.latency > max(LATENCY_FLOOR, LATENCY_RISE * self.min_latency):
             self._decrease(now, 0.9)
             return
         if remaining is not None and remaining < self.limit:
@@ -107,8 +125,10 @@ class Limiter:
         bound = float(self.max)
         if self.ceiling is not None and now - self._last_decrease < PROBE_AFTER:
             bound = min(bound, self.ceiling - 1.0)  # stay below where the server pushed back, for a while
-        self.limit = max(self.limit, min(bound, self.limit + (1.0 if self.slow_start else 1.0 / self.limit)))
-        self._record(now)
+        grown = max(self.limit, min(bound, self.limit + (1.0 if self.slow_start else 1.0 / self.limit)))
+        if int(grown) != int(self.limit):
+            self._record(now, grown)
+        self.limit = grown
 
     def _decrease(self, now, factor):
         # At most once per round trip: the answers of one window all report the same congestion.
@@ -116,10 +136,11 @@ class Limiter:
             return
         self._last_decrease = now
         self.slow_start = False
-        self.limit = max(1.0, self.limit * factor)
-        self._record(now)
+        self._record(now, max(1.0, self.limit * factor))
 
-    def _record(self, now):
+    def _record(self, now, limit):
+        """A new limit, in the trace when its whole number changes (the permits follow whole numbers)."""
+        self.limit = limit
         self.peak = max(self.peak, self.limit)
         if len(self.trace) < TRACE_LIMIT:
             self.trace.append((round(now - self._started, 3), round(self.limit, 2)))
@@ -128,5 +149,7 @@ class Limiter:
         """What a bulk result says about concurrency: the mode, where it settled, and its peak."""
         shown = dict(mode="auto" if self.auto else "fixed", settled=int(self.limit), peak=int(self.peak), max=self.max)
         if with_trace:
-            shown["trace"] = [list(point) for point in self.trace]
+            # The last point is now, so the trace spans the whole run.
+            end = (round(time.monotonic() - self._started, 3), round(self.limit, 2))
+            shown["trace"] = [list(point) for point in self.trace + [end]]
         return shown

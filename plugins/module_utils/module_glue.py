@@ -54,12 +54,12 @@ def finish_bulk(module, client, results, key, carry_out):
     if max_sessions is not None and planned > max_sessions:
         counts, _message = summarize(results, key)
         module.fail_json(msg="%d sessions match, more than max_sessions (%d): nothing was changed" % (planned, max_sessions),
-                         results=[r for r in results if r["outcome"] in kept], counts=counts)
+                         results=[r for r in results if r["outcome"] in kept], counts=counts, check_mode=module.check_mode)
     if not module.check_mode:
         results = carry_out(results)
     counts, problems = summarize(results, key)
     ending = dict(changed=counts["changed"] > 0, results=[r for r in results if r["outcome"] in kept], counts=counts,
-                  concurrency=client.http.limiter.report(with_trace=module._verbosity >= 2))
+                  concurrency=client.http.limiter.report(with_trace=module._verbosity >= 2), check_mode=module.check_mode)
     if problems:
         module.fail_json(msg=problems, **ending)
     module.exit_json(**ending)

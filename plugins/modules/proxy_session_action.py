@@ -176,6 +176,15 @@ concurrency:
   returned: always
   type: dict
   sample: {"mode": "auto", "settled": 19, "peak": 24, "max": 64}
+check_mode:
+  description:
+    - Whether the task ran in check mode, so that nothing was changed, wherever check mode came from (C(--check),
+      the task's or a block's C(check_mode), or C(include_role)'s C(apply)). A playbook can read it without a task
+      of its own to find out.
+  returned: always, when the sessions were read
+  type: bool
+  sample: false
+  version_added: 0.3.0
 """
 
 from ansible.module_utils.basic import AnsibleModule

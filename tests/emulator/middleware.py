@@ -129,15 +129,16 @@ def answer_rate_limited(emulator, call):
     if not call.wait and call.mode != "429":
         return None
     retry = max(1, int(math.ceil(call.wait))) if call.wait else 1
-    return Reply(too_many_requests(emulator, call, retry))
+    return Reply(too_many_requests(emulator, call, retry, round(call.wait, 3) if call.wait else retry))
 
 
-def too_many_requests(emulator, call, retry):
-    """The vendor's 429, for the rate limit, a 429 fault or max_concurrency alike."""
+def too_many_requests(emulator, call, retry, reset=None):
+    """The vendor's 429, for the rate limit, a 429 fault or max_concurrency alike. Retry-After is whole
+    seconds (HTTP); Telnyx's x-ratelimit-reset says to the millisecond when the next token comes."""
     answer = call.api.standard_error(429)
     if retry is not None:
         answer.headers["Retry-After"] = str(retry)
-        answer.headers.update(call.api.limit_headers(int(emulator.rate_limit or 0), 0, retry))
+        answer.headers.update(call.api.limit_headers(int(emulator.rate_limit or 0), 0, retry if reset is None else reset))
     return answer
 
 
@@ -196,7 +197,8 @@ def reshape_error(_emulator, call, reply):
 def add_limit_headers(_emulator, call, reply):
     """With a rate limit, every answer (Telnyx's: Twilio's limit_headers are none) says what its token left."""
     if call.bucket:
-        reply.answer.headers.update(call.api.limit_headers(*call.bucket))
+        for name, value in call.api.limit_headers(*call.bucket).items():
+            reply.answer.headers.setdefault(name, value)  # a 429's own reset (to the millisecond) stays
 
 
 def account(emulator, call, reply):

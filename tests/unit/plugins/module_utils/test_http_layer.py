@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
 import time
 
 import pytest
@@ -77,6 +78,10 @@ def test_429_waits_as_long_as_retry_after_says(fake_api, clock):
     ({"retry-after-ms": "1500"}, 1.5),
     ({"retry-after": "2"}, 2.0),
     ({"x-ratelimit-reset": "4"}, 4.0),
+    ({"retry-after": "1", "x-ratelimit-reset": "0.02"}, 0.02),  # whole seconds against a finer reset
+    ({"retry-after": "1", "x-ratelimit-reset": "3"}, 1.0),
+    ({"retry-after-ms": "250", "retry-after": "1", "x-ratelimit-reset": "0.02"}, 0.25),
+    ({"retry-after": "soon", "x-ratelimit-reset": "nan"}, None),
     ({"retry-after": "Thu, 01 Jan 2099 00:00:00 GMT"}, None),
     ({}, None),
 ])
@@ -86,6 +91,14 @@ def test_retry_hints(headers, expected):
         assert hint > 1e6  # an HTTP date far in the future
     else:
         assert hint == expected
+
+
+def test_a_429_without_a_hint_waits_about_a_round_trip_then_doubles(fake_api, clock):
+    refused = (429, {}, {"code": 20429, "message": "Too Many Requests"})
+    fake_api.queue(refused, refused, refused, (200, {}, {"ok": True}))
+    assert client(fake_api, max_retries=0).request("GET", "/x")[1] == {"ok": True}
+    first, second, third = clock.sleeps
+    assert 0.025 <= first <= 0.05 and 0.05 <= second <= 0.1 and 0.1 <= third <= 0.2
 
 
 def test_retry_hint_http_date_is_relative_to_now():
@@ -336,3 +349,60 @@ def test_a_body_shorter_than_its_content_length_is_noticed(headers, status, meth
     # urllib3 2 raises on its own; urllib3 1.x, which requests>=2.25 allows, returns the short body.
     response = _Stub(headers=headers, status_code=status, request=_Stub(method=method), raw=_Stub(tell=lambda: received))
     assert http_mod._short_of_length(response) == short
+
+
+# The environment: read once per client, as requests would read it for each request -------------
+
+
+def test_a_proxy_from_the_environment_carries_the_requests(fake_api, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", fake_api.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    fake_api.queue((200, {}, {"n": 1}), (200, {}, {"n": 2}))
+    c = HttpClient("http://api.example.invalid/v2", headers={"Authorization": "Bearer K"}, max_retries=0)
+    assert [c.request("GET", "/things")[1] for _n in range(2)] == [{"n": 1}, {"n": 2}]
+    assert [(r["path"], r["headers"]["Host"]) for r in fake_api.requests] == [("/v2/things", "api.example.invalid")] * 2
+
+
+def test_no_proxy_in_the_environment_bypasses_the_proxy(fake_api, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    fake_api.queue((200, {}, {"n": 1}))
+    assert client(fake_api, max_retries=0).request("GET", "/things") == (200, {"n": 1})
+
+
+def test_a_ca_bundle_from_the_environment_verifies_unless_validate_certs_is_false(fake_api, monkeypatch):
+    sent = []
+    real_send = http_mod.requests.adapters.HTTPAdapter.send
+    monkeypatch.setattr(http_mod.requests.adapters.HTTPAdapter, "send",
+                        lambda self, request, **kwargs: sent.append(kwargs["verify"]) or real_send(self, request, **kwargs))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/pki/our-ca.pem")
+    fake_api.queue((200, {}, {}), (200, {}, {}), (200, {}, {}))
+    client(fake_api).request("GET", "/x")
+    client(fake_api, validate_certs=False).request("GET", "/x")
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    client(fake_api).request("GET", "/x")
+    assert sent == ["/etc/pki/our-ca.pem", False, True]
+
+
+def test_a_netrc_entry_never_replaces_the_credentials_given(fake_api, monkeypatch, tmp_path):
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password NETRC-PASSWORD\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    fake_api.queue((200, {}, {}))
+    client(fake_api).request("GET", "/x")
+    assert fake_api.requests[0]["headers"]["Authorization"] == "Bearer SECRET-KEY-123"
+
+
+def test_many_requests_share_one_watchdog_thread(fake_api, monkeypatch):
+    started = []
+    real_start = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread) or real_start(thread))
+    fake_api.route = lambda rec: (200, {}, {"ok": True})
+    c = client(fake_api)
+    for _n in range(20):
+        c.request("GET", "/x")
+    ours = [t for t in started if getattr(getattr(t, "_target", None), "__self__", None) is not fake_api.server]
+    assert len(ours) <= 1  # the deadline thread, once per process; never one per request
