@@ -32,7 +32,7 @@ class Api(collections.namedtuple("Api", API_FIELDS)):
     authenticate(header, accounts): (the account the credentials in the Authorization header belong to, None), or
     (None, its 401 answer); standard_error(status): its answer for 404, 429 and 503;
     limit_headers(limit, remaining, reset): the rate limit's headers (per second, whole tokens left, seconds
-    until full, or on a 429 until the next token, to the millisecond), on its 429s and, with a rate limit, on
+    until full, to the millisecond on a 429), on its 429s and, with a rate limit, on
     every answer;
     echo_headers(status, headers): its answer to the echo_headers fault; wrong_shape(listing): the wrong_shape_200
     fault's body for a list or for one object; documented_error(answer, route): an error answer in the body its

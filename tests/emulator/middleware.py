@@ -129,12 +129,15 @@ def answer_rate_limited(emulator, call):
     if not call.wait and call.mode != "429":
         return None
     retry = max(1, int(math.ceil(call.wait))) if call.wait else 1
-    return Reply(too_many_requests(emulator, call, retry, round(call.wait, 3) if call.wait else retry))
+    with emulator.lock:
+        reset = emulator.bucket.until_full() if call.wait else retry
+    return Reply(too_many_requests(emulator, call, retry, reset))
 
 
 def too_many_requests(emulator, call, retry, reset=None):
     """The vendor's 429, for the rate limit, a 429 fault or max_concurrency alike. Retry-After is whole
-    seconds (HTTP); Telnyx's x-ratelimit-reset says to the millisecond when the next token comes."""
+    seconds (HTTP); Telnyx's x-ratelimit-reset says to the millisecond when the limit resets (the bucket is
+    full again), which is sooner than the whole second."""
     answer = call.api.standard_error(429)
     if retry is not None:
         answer.headers["Retry-After"] = str(retry)

@@ -43,6 +43,11 @@ class TokenBucket:
         self.tokens = min(float(self.rate), self.tokens + (clock - self.last) * self.rate)
         self.last = clock
 
+    def until_full(self):
+        """Seconds until the bucket is full again (the limit resets), to the millisecond."""
+        self.refill()
+        return round((self.rate - self.tokens) / self.rate, 3) if self.rate else 0
+
     def state(self):
         """What the bucket says now: (rate as an int, whole tokens left, whole seconds until full); None with no rate."""
         if not self.rate:

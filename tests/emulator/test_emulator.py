@@ -424,13 +424,14 @@ def test_max_concurrency_frees_a_place_on_every_path(emulator, admin, monkeypatc
     assert stats["in_flight_limited"] == 0 and stats["peak_in_flight"] == 1
 
 
-def test_a_telnyx_429_says_to_the_millisecond_when_the_next_token_comes(emulator, admin):
+def test_a_telnyx_429_says_to_the_millisecond_when_the_limit_resets(emulator, admin):
     admin("config", {"rate_limit": 50})
     answers = [tget(emulator, "/room_sessions") for _i in range(60)]
     refused = [a for a in answers if a.status_code == 429]
     assert refused, "50 tokens and 60 requests at once: some are refused"
-    reset = float(refused[0].headers["x-ratelimit-reset"])
-    assert 0 < reset <= 0.02 and refused[0].headers["Retry-After"] == "1"  # one token every 20 ms
+    reset = refused[0].headers["x-ratelimit-reset"]
+    # The bucket is full again within the second: said to the millisecond, beside the whole-second Retry-After.
+    assert 0 < float(reset) < 1 and len(reset.split(".")[1]) <= 3 and refused[0].headers["Retry-After"] == "1"
     admin("config", {"rate_limit": 0})
 
 
