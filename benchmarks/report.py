@@ -352,6 +352,10 @@ def section_bulk(doc, name, number, title, vendor, action_word):
     if empty:
         lines.append("| one Ansible start-up: an empty playbook (`hosts: localhost`, no facts, no tasks) | %s | 0 | | | %s |" % (
             fmt(empty), load(empty)))
+    noop = data.get("module_task", [])
+    if noop:
+        lines.append("| the same playbook with one bulk module task that has nothing to do (an empty list of ids) | %s | %d | | | "
+                     "%s |" % (fmt(noop), noop[0]["requests"], load(noop)))
     lines.append("| (d) floor: %d round trips of %d ms (%s listing + ceil(%d / %d) waves of %s) + one Ansible start-up "
                  "(%s) | %s | %d | | %s | |" % (
                      trips, latency, "%d page%s" % (math.ceil(count / float(TELNYX_PAGE if vendor == "telnyx" else TWILIO_PAGE)),
@@ -434,12 +438,15 @@ def section_bulk(doc, name, number, title, vendor, action_word):
         doc.notes.append(
             "**%s, (a)/(d) = %.2f > %.1f.** Past one Ansible start-up (%s), the role spends %.2f s in the report "
             "(Ansible templating %d results into it) and %.2f s in other small tasks; and its bulk task takes %.2f s "
-            "where the network floor is %s (it also holds the module's start-up, the listing%s and %d results sent "
+            "where the network floor is %s (it also holds the module's start-up%s, the listing%s and %d results sent "
             "back as JSON).%s What would close it: a role that skips the per-session report when nobody reads it, and "
-            "fewer CPU milliseconds per request, which a plain urllib3 pool would give over requests' per-request "
-            "merging of settings (the emulator's share of the cores is not there against the real API)." % (
+            "fewer CPU milliseconds per request: requests still prepares and merges settings for each one, which a "
+            "plain urllib3 pool would skip (not measured here); the emulator's share of the cores is not there "
+            "against the real API." % (
                 label, div(a, d), AIM_FLOOR, sec(doc.startup(vendor)), groups.get("report", NAN), count,
                 groups.get("other", NAN), task, sec(d_net),
+                (": a bulk module task with nothing to do costs %s more than the empty playbook" % sec(
+                    med(data["module_task"]) - med(empty))) if data.get("module_task") and empty else "",
                 " with participants" if vendor == "telnyx" else "", count, cpu_said))
     if any_failed(role + uri + sdk8 + sdk32):
         lines += ["", "**Some runs failed** (see the console output)."]
@@ -476,7 +483,9 @@ def section_limited(doc, name, number, title, vendor, mode):
                       "after a 429 and %s cut(s) by a tenth when latency rose above twice its minimum. At that mean, "
                       "the %d requests imply an effective round trip of **%.0f ms** against the %d ms the emulator "
                       "adds; the difference is time spent queueing for CPU (the client's threads and the emulator "
-                      "share 2 cores). The rest of the bulk task (%.2f s) is the module's start-up and the listing." % (
+                      "share 2 cores). The rest of the bulk task (%.2f s) is outside the limiter's span (which "
+                      "holds the listing): the module's start-up, and Ansible sending the module and reading its "
+                      "result." % (
                           len(figures), statistics.median(f["span"] for f in figures),
                           statistics.median(f["mean"] for f in figures),
                           "/".join(str(f["halvings"]) for f in figures), "/".join(str(f["tenths"]) for f in figures),
@@ -500,7 +509,7 @@ def section_limited(doc, name, number, title, vendor, mode):
             fig = figures and {key: statistics.median(f[key] for f in figures) for key in figures[0]}
             doc.notes.append(
                 "**%s, concurrency limit: auto mode's span %s against a floor of %s (%.2fx); %d of %d requests "
-                "answered 429.** %s Of the bulk task, %.2f s is the module's start-up, outside the limiter's span. "
+                "answered 429.** %s Of the bulk task, %.2f s is outside the limiter's span (the module's start-up and Ansible reading its result). "
                 "What would close it: fewer CPU milliseconds per request (the client's threads and the emulator "
                 "share 2 cores), as in measure 1." % (
                     label, sec(span), sec(floor + listing), div(span, floor + listing), r429, requests,
@@ -606,8 +615,12 @@ def section_scale(doc):
                         "What would close it: return fewer fields (or let the play choose them), or list with the "
                         "lookup, which runs in the controller and skips the module process and its JSON copy."
                         if "list" in key else
-                        "With `results: none` the result is small; what remains is the listing (%s sessions with "
-                        "participants) and the plans, held at once. What would close it: plan and act page by page." % (
+                        "With `results: none` the result is small; what remains is one plan per session (%s of "
+                        "them, each with the participants present), all held before the first end because the "
+                        "safety limit (`max_sessions`) needs the whole count first. That is about 3 KB of RSS per "
+                        "session: the plan dicts, and the memory arenas that the pages they were parsed from leave "
+                        "partly used. What would close it: a compact plan per session (a tuple of the few fields the "
+                        "end needs), and result dicts made only for the entries `results` keeps." % (
                             "{:,}".format(count))))
         if s["requests"] > minimum:
             doc.notes.append("**5, %s: %d requests against a minimum of %d** (by status: %s)." % (

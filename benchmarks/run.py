@@ -276,6 +276,16 @@ EMPTY = """
   tasks: []
 """
 
+# One bulk module task that sends nothing (an empty list of ids): what a module task costs by itself.
+NOTHING_TO_DO = {vendor: """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - %s
+""" % task for vendor, task in (
+    ("telnyx", "commsops.sessions.room_session_action: {action: end, room_session_ids: []}"),
+    ("twilio", "commsops.sessions.proxy_session_action: {action: delete, service_sid: %s, sids: []}" % SERVICE))}
+
 
 def role_end(concurrency="auto"):
     return """
@@ -438,6 +448,7 @@ def measure_bulk(bench, args, vendor):
         cmd = [os.path.join(HERE, "sdk_end.py"), vendor, "--url", bench.url, "--threads", str(threads), "--service", SERVICE]
         ways.append(("sdk_%d" % threads, lambda cmd=cmd: bench.script(cmd)))
     ways.append(("startup", lambda: bench.playbook(EMPTY)))
+    ways.append(("module_task", lambda: bench.playbook(NOTHING_TO_DO[vendor])))
     result = {"count": count, "uri_sample": sample, "latency_ms": LATENCY_MS}
     for key, _work in ways:
         result[key] = []

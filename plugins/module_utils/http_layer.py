@@ -373,6 +373,8 @@ class HttpClient:
         try:
             response = self._exchange(method, url, params, json_body, form)
             signal = {429: "limited", 503: "overloaded"}.get(response.status_code)
+            if signal == "limited" and not parse_retry_hint(response.headers):
+                signal = "crowded"  # no hint: a limit on requests in flight (Twilio's 20429), not on their rate
             remaining = _whole_header(response.headers, "x-ratelimit-remaining")
             return response
         finally:

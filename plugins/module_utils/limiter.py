@@ -82,7 +82,8 @@ class Limiter:
             gated += pause
 
     def release(self, latency, signal=None, remaining=None):
-        """Give the permit back with what the answer said: signal "limited" (429), "overloaded" (503),
+        """Give the permit back with what the answer said: signal "limited" (429 saying how long to wait),
+        "crowded" (429 without a hint: too many in flight), "overloaded" (503),
         "error" (no answer), or None for an answer; remaining is Telnyx's x-ratelimit-remaining, if sent."""
         with self._cond:
             in_flight = self.in_flight
@@ -102,11 +103,17 @@ class Limiter:
 
     def _adapt(self, latency, signal, remaining, in_flight):
         now = time.monotonic()
-        if signal == "limited":
+        if signal in ("limited", "crowded"):
             # in_flight requests (this one among them) were too many: the server accepts one fewer.
             accepted = max(1.0, in_flight - 1.0)
-            self.ceiling = in_flight
-            self._decrease(now, BACKOFF_LIMITED * min(self.limit, accepted) / self.limit)
+            if self._decrease(now, max(1.0, BACKOFF_LIMITED * min(self.limit, accepted)) / self.limit):
+                self.ceiling = in_flight
+            elif signal == "crowded" and max(1.0, BACKOFF_LIMITED * accepted) < self.limit:
+                # A 429 without a hint is a concurrency limit: the 429s of one burst come back as it drains,
+                # so the last of them tells the level best, and lowers the limit within the round trip too.
+                # (A rate limit's 429s say how long to wait: the gate paces those, not the level.)
+                self.ceiling = min(self.ceiling or in_flight, in_flight)
+                self._record(now, max(1.0, BACKOFF_LIMITED * accepted))
             return
         if signal == "overloaded":
             self._decrease(now, BACKOFF_OVERLOADED)
@@ -131,12 +138,14 @@ class Limiter:
         self.limit = grown
 
     def _decrease(self, now, factor):
-        # At most once per round trip: the answers of one window all report the same congestion.
+        """Shrink by factor, at most once per round trip (the answers of one window all report the same
+        congestion); True when it did."""
         if now - self._last_decrease < (self.min_latency or 0.0) + 0.05:
-            return
+            return False
         self._last_decrease = now
         self.slow_start = False
         self._record(now, max(1.0, self.limit * factor))
+        return True
 
     def _record(self, now, limit):
         """A new limit, in the trace when its whole number changes (the permits follow whole numbers)."""

@@ -65,6 +65,29 @@ def test_a_429_sets_it_just_below_the_level_the_server_refused_and_it_stays_ther
     assert limiter.limit > 20  # later it probes again
 
 
+def test_the_hintless_429s_of_one_burst_set_it_by_the_lowest_level_they_show(clock):
+    limiter = Limiter("auto")
+    limiter.limit = 32.0
+    answers(limiter, clock, 1)  # the round trip is known (slow start adds one: 33)
+    for in_flight in range(33, 20, -1):  # 33 sent at a server that takes 20: the 13 refused come back at once
+        limiter.in_flight = in_flight
+        limiter.release(0.001, "crowded")
+    assert limiter.limit == pytest.approx(0.9 * 20)
+    for _round_trip in range(10):
+        answers(limiter, clock, int(limiter.limit))
+    assert limiter.limit == 20
+
+
+def test_the_429s_of_a_rate_limit_lower_it_once_per_round_trip(clock):
+    limiter = Limiter("auto")
+    limiter.limit = 32.0
+    answers(limiter, clock, 1)
+    for in_flight in range(33, 20, -1):  # a rate limit's 429s say how long to wait: the gate paces them
+        limiter.in_flight = in_flight
+        limiter.release(0.001, "limited")
+    assert limiter.limit == pytest.approx(0.9 * 32)
+
+
 def test_a_503_halves_it(clock):
     limiter = Limiter("auto")
     limiter.limit = 40.0
