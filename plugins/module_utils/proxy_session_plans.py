@@ -56,10 +56,16 @@ class Selection:
 
 
 def select_sessions(client, service_sids, selection):
-    sessions = []
+    """Every session of these services that the selection matches, all pages."""
+    return list(each_selected(client, service_sids, selection))
+
+
+def each_selected(client, service_sids, selection):
+    """The sessions of select_sessions, yielded as their pages come (a bulk action keeps only its plans)."""
     for service_sid in service_sids:
-        sessions.extend(s for s in client.list_sessions(service_sid) if selection.matches(s))
-    return sessions
+        for session in client.each_session(service_sid):
+            if selection.matches(session):
+                yield session
 
 
 def with_participants(client, sessions):

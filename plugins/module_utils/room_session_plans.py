@@ -63,8 +63,13 @@ class Selection:
 
 def select_sessions(client, selection, include_participants=False):
     """Every session the selection matches, all pages."""
-    sessions = client.list_sessions(selection.server_filters(), include_participants=include_participants)
-    return [s for s in sessions if selection.matches(s)]
+    return list(each_selected(client, selection, include_participants))
+
+
+def each_selected(client, selection, include_participants=False):
+    """The sessions of select_sessions, yielded as their pages come (a bulk action keeps only its plans)."""
+    sessions = client.each_session(selection.server_filters(), include_participants=include_participants)
+    return (s for s in sessions if selection.matches(s))
 
 
 def participant_windows(spec, prefix=""):

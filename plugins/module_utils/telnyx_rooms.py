@@ -13,6 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import itertools
+
 from ansible_collections.commsops.sessions.plugins.module_utils.bulk import bounded_map
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import (
     MAX_PAGES, ApiError, HttpClient, expect_object, shown)
@@ -66,10 +68,14 @@ class TelnyxRooms:
 
     def list_sessions(self, filters=None, include_participants=False, page_size=MAX_PAGE_SIZE):
         """Every room session matching filters (room_id, active, created_at, updated_at, ended_at)."""
+        return list(self.each_session(filters, include_participants, page_size))
+
+    def each_session(self, filters=None, include_participants=False, page_size=MAX_PAGE_SIZE):
+        """The sessions of list_sessions, yielded as their pages come: a long listing is never held whole."""
         params = encode_filters(filters, SESSION_DATE_FILTERS)
         if include_participants:
             params["include_participants"] = "true"
-        return self._all_pages("/room_sessions", params, page_size)
+        return self._each_item("/room_sessions", params, page_size)
 
     def get_session(self, room_session_id, include_participants=False):
         room_session_id = check_uuid(room_session_id, "room_session_id")
@@ -91,10 +97,11 @@ class TelnyxRooms:
         """Participants of a session; filters: joined_at, updated_at, left_at (date windows), context."""
         room_session_id = check_uuid(room_session_id, "room_session_id")
         params = encode_filters(filters, PARTICIPANT_DATE_FILTERS)
-        return self._all_pages("/room_sessions/%s/participants" % room_session_id, params, page_size)
+        return list(self._each_item("/room_sessions/%s/participants" % room_session_id, params, page_size))
 
-    def _all_pages(self, path, params, page_size):
-        """Page 1 tells total_pages; the rest are fetched on the shared pool, a few at a time."""
+    def _each_item(self, path, params, page_size):
+        """Page 1 tells total_pages; the rest are fetched on the shared pool, at most the client's workers
+        at a time. Items are yielded page by page."""
         page_size = max(1, min(MAX_PAGE_SIZE, int(page_size)))
         where = self.http.log_path(path)
 
@@ -105,18 +112,19 @@ class TelnyxRooms:
             body = self.http.request("GET", path, params=query)[1]
             return expect_object(body, "data", list, "GET", where), expect_object(body, "meta", dict, "GET", where)
 
-        items, meta = page(1)
+        first, meta = page(1)
         last = self._page_count(meta, page_size, path)
-        if items and last > 1:
-            items = items + self._later_pages(lambda number: page(number)[0], last)
+        pages = [first]
+        if first and last > 1:
+            pages = itertools.chain(pages, self._later_pages(lambda number: page(number)[0], last))
         # Sessions that move between pages while we read would show up twice: keep the first.
-        seen, unique = set(), []
-        for item in items:
-            key = item.get("id")
-            if key is None or key not in seen:
-                seen.add(key)
-                unique.append(item)
-        return unique
+        seen = set()
+        for items in pages:
+            for item in items:
+                key = item.get("id")
+                if key is None or key not in seen:
+                    seen.add(key)
+                    yield item
 
     def _page_count(self, meta, page_size, path):
         """meta.total_pages, when it is a whole number that meta.total_results and MAX_PAGES allow."""
@@ -138,10 +146,10 @@ class TelnyxRooms:
         return max(1, total_pages)
 
     def _later_pages(self, page, last):
-        """The items of pages 2..last, with at most the client's workers in flight (never one
-        future per page: last may be large). An empty page means the list ended: no more are asked for,
-        and the pages already asked for are still read, so none is lost."""
-        items, ended = [], []
+        """The items of pages 2..last, a list per page, with at most the client's workers in flight (never
+        one future per page: last may be large). An empty page means the list ended: no more are asked
+        for, and the pages already asked for are still read, so none is lost."""
+        ended = []
 
         def numbers():
             for number in range(2, last + 1):
@@ -150,10 +158,9 @@ class TelnyxRooms:
                 yield number
 
         for data in bounded_map(page, numbers(), self.http.workers):
-            items.extend(data)
             if not data:
                 ended.append(True)
-        return items
+            yield data
 
     # Actions ---------------------------------------------------------------
 

@@ -108,7 +108,11 @@ class TwilioProxy:
     # Sessions --------------------------------------------------------------
 
     def list_sessions(self, service_sid, page_size=MAX_PAGE_SIZE):
-        return self._all_pages(self._sessions(service_sid), "sessions", page_size)
+        return list(self.each_session(service_sid, page_size))
+
+    def each_session(self, service_sid, page_size=MAX_PAGE_SIZE):
+        """The sessions of list_sessions, yielded as their pages come: a long listing is never held whole."""
+        return self._each_item(self._sessions(service_sid), "sessions", page_size)
 
     def find_session(self, service_sid, sid=None, unique_name=None):
         """The session by SID or unique name, or None when the API says 404 (only then: an empty
@@ -148,7 +152,7 @@ class TwilioProxy:
     # Participants ----------------------------------------------------------
 
     def list_participants(self, service_sid, session_sid):
-        return self._all_pages(self._session(service_sid, session_sid) + "/Participants", "participants", MAX_PAGE_SIZE)
+        return list(self._each_item(self._session(service_sid, session_sid) + "/Participants", "participants", MAX_PAGE_SIZE))
 
     def create_participant(self, service_sid, session_sid, participant):
         """Add one participant. After an ambiguous failure the retry first looks for its identifier."""
@@ -190,18 +194,19 @@ class TwilioProxy:
         expect_object(body, "sid", str, "GET", self.http.log_path(path))
         return body
 
-    def _all_pages(self, path, key, page_size):
+    def _each_item(self, path, key, page_size):
         """Follow meta.next_page_url, which must stay on the API's own origin (credentials go with it),
-        must not come back to a page already read, and must not follow an empty page."""
-        items, visited, where = [], set(), self.http.log_path(path)
+        must not come back to a page already read, and must not follow an empty page. Items are yielded
+        page by page."""
+        visited, where = set(), self.http.log_path(path)
         url, params = path, {"PageSize": str(max(1, min(MAX_PAGE_SIZE, int(page_size))))}
         while True:
             body = self.http.request("GET", url, params=params)[1]
             page = expect_object(body, key, list, "GET", where)
             next_url = expect_object(body, "meta", dict, "GET", where).get("next_page_url")
-            items.extend(page)
+            yield from page
             if not next_url:
-                return items
+                return
             self._check_next_page(next_url, page, visited, path)
             visited.add(next_url)
             url, params = next_url, None

@@ -193,7 +193,7 @@ from ansible_collections.commsops.sessions.plugins.module_utils.bulk import chec
 from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import finish_bulk, module_client, reported_errors
 from ansible_collections.commsops.sessions.plugins.module_utils.options import twilio_argument_spec, twilio_client
 from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_plans import (
-    Selection, carry_out, given_sessions, plan_action, plan_given, select_sessions)
+    Selection, carry_out, each_selected, given_sessions, plan_action, plan_given)
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_sid, check_sid_list
 
 
@@ -223,7 +223,7 @@ def main():
 
         # Read each session (the same in check mode and real runs), then plan.
         if selection:
-            plans = [plan_action(session, action) for session in select_sessions(client, services, selection)]
+            plans = [plan_action(session, action) for session in each_selected(client, services, selection)]
         else:
             plans = [plan_given(found, services[0], action) for found in given_sessions(client, services[0], sids)]
         finish_bulk(module, client, plans, "sid", lambda planned: carry_out(client, planned))

@@ -219,7 +219,7 @@ from ansible_collections.commsops.sessions.plugins.module_utils.bulk import chec
 from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import finish_bulk, module_client, reported_errors
 from ansible_collections.commsops.sessions.plugins.module_utils.options import telnyx_argument_spec, telnyx_client
 from ansible_collections.commsops.sessions.plugins.module_utils.room_session_plans import (
-    Selection, action_targets, carry_out, given_sessions, plan_action, plan_given, select_sessions)
+    Selection, action_targets, carry_out, each_selected, given_sessions, plan_action, plan_given)
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_uuid, check_uuid_list
 
 SELECTORS = ("room_session_id", "room_session_ids", "select")
@@ -255,7 +255,7 @@ def main():
         # Read, with participants (so end can say who was present, at no extra request), then plan.
         if selection:
             plans = [plan_action(s, action, participants, exclude)
-                     for s in select_sessions(client, selection, include_participants=True)]
+                     for s in each_selected(client, selection, include_participants=True)]
         else:
             plans = [plan_given(found, action, participants, exclude) for found in given_sessions(client, ids)]
         finish_bulk(module, client, plans, "room_session_id", lambda planned: carry_out(client, planned, participants, exclude))

@@ -208,3 +208,11 @@ def test_get_and_find_need_a_session_object(fake_api, body, got):
         with pytest.raises(ApiError) as err:
             call(SID)  # never None: "no such session" is only ever a 404
         assert str(err.value) == expected
+
+
+def test_each_session_yields_a_page_before_the_next_is_asked_for(fake_api):
+    fake_api.route = paged(40)
+    sessions = rooms(fake_api).each_session({"active": True})
+    assert [next(sessions)["id"] for _n in range(2)] == ["s-1-0", "s-1-1"]
+    assert len(fake_api.requests) == 1  # a long listing is never held whole: page 2 waits for the caller
+    assert sum(1 for _s in sessions) == 78 and len(fake_api.requests) == 40

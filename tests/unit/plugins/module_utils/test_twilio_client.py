@@ -250,3 +250,16 @@ def test_a_create_whose_recovery_lookup_gets_an_empty_answer_is_not_sent_again(f
         proxy(fake_api).create_session(KS, unique_name="u1")
     assert "got an empty answer" in str(err.value)
     assert [r["method"] for r in fake_api.requests] == ["POST", "GET"]
+
+
+def test_each_session_yields_a_page_before_the_next_is_asked_for(fake_api):
+    def page(rec):
+        number = int(rec.query.get("Page", "0"))
+        later = "%s/v1/Services/%s/Sessions?Page=%d" % (fake_api.url, KS, number + 1) if number < 9 else None
+        return 200, {}, {"sessions": [{"sid": "KC%032d" % (number * 2 + i)} for i in range(2)],
+                         "meta": {"next_page_url": later}}
+    fake_api.route = page
+    sessions = proxy(fake_api).each_session(KS)
+    assert [next(sessions)["sid"] for _n in range(2)] == ["KC%032d" % 0, "KC%032d" % 1]
+    assert len(fake_api.requests) == 1  # the next page is asked for only when the caller goes on
+    assert sum(1 for _s in sessions) == 18 and len(fake_api.requests) == 10
