@@ -1,4 +1,5 @@
-# The two commands a newcomer needs: `make demo` and `make test`. Everything else is a part of them.
+# The two commands a newcomer needs: `make demo` and `make test`. Everything else is a part of them, but for
+# `make shell` (run your own ansible commands on this checkout) and `make galaxy-import` (Galaxy's upload check).
 # Each one sets itself up: a virtual environment in .venv and a copy of the collection under .build/
 # (ansible-test needs a real ansible_collections/commsops/sessions/ path).
 
@@ -16,10 +17,19 @@ export ANSIBLE_NOCOLOR := 1
 export NO_COLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: test demo bench docs ee core-matrix venv copy sanity units integration lint docs-lint changelog-lint pytest build clean
+.PHONY: test demo shell dev-collections bench docs ee core-matrix galaxy-import venv copy sanity units integration lint \
+	docs-lint changelog-lint pytest build clean
 
-test: sanity units integration lint ee core-matrix pytest
-	@echo "== make test: all passed"
+# make test runs each stage as a make of its own (tests/utils/run_stages.py): it says which stage runs, and at the
+# end how long each took. The copy is then made once, by the stage `copy`, not by every stage that needs it.
+TEST_STAGES := venv copy sanity units integration lint ee core-matrix pytest
+NEEDS_COPY = $(if $(STAGED),,copy)
+# pytest-xdist workers for the pytest stage: auto is one per CPU.
+PYTEST_WORKERS ?= auto
+PYTEST_LOG = $(BUILD)/pytest.log
+
+test:
+	@$(PYTHON) tests/utils/run_stages.py --make "$(MAKE)" --summary $(PYTEST_LOG) $(TEST_STAGES)
 
 venv: $(STAMP)
 
@@ -39,16 +49,16 @@ copy: venv
 	git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf - | tar -xf - -C $(COPY)
 	cp -a .git $(COPY)/.git
 
-sanity: copy
+sanity: $(NEEDS_COPY)
 	@echo "== ansible-test sanity"
 	$(BIN)/python tests/utils/seed_get_pip.py
 	$(ANSIBLE_TEST) sanity --python $(PYVER) --color no
 
-units: copy
+units: $(NEEDS_COPY)
 	@echo "== ansible-test units"
 	$(ANSIBLE_TEST) units --python $(PYVER) --color no
 
-integration: copy
+integration: $(NEEDS_COPY)
 	@echo "== ansible-test integration (against the emulator)"
 	@if [ -d $(COPY)/tests/integration/targets ]; then \
 		cd $(COPY) && $(BIN)/python tests/utils/with_emulator.py \
@@ -56,7 +66,7 @@ integration: copy
 			$(BIN)/ansible-test integration --python $(PYVER) --color no; \
 	else echo "no integration targets yet"; fi
 
-lint: copy docs-lint changelog-lint
+lint: $(NEEDS_COPY) docs-lint changelog-lint
 	@echo "== ansible-lint (production profile)"
 	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/ansible-lint --offline
 
@@ -68,11 +78,21 @@ changelog-lint: venv
 	@echo "== antsibull-changelog lint"
 	$(BIN)/antsibull-changelog lint
 
-# The project's own checks (build artifact, AWX and EE files, the emulator, the reliability suite).
-# Last, so the final line is pytest's "N passed".
+# The project's own checks (build artifact, Galaxy's importer, AWX and EE files, the emulator, the reliability
+# suite), in parallel (pytest-xdist; tests that share a directory carry the same xdist_group and run on one
+# worker). Last: make test repeats pytest's "N passed" line (saved in $(PYTEST_LOG)) as its closing line.
 pytest: venv
-	@echo "== pytest: project checks"
-	$(BIN)/python -m pytest -q -p no:cacheprovider $(wildcard tests/project tests/emulator tests/suite)
+	@echo "== pytest: project checks, $(PYTEST_WORKERS) workers"
+	@mkdir -p $(BUILD)
+	@{ GALAXY_IMPORTER_VENV=$(BUILD)/importer-venv $(BIN)/python -m pytest -q -p no:cacheprovider \
+		-n $(PYTEST_WORKERS) --dist loadgroup $(wildcard tests/project tests/emulator tests/suite); \
+		echo $$? > $(BUILD)/.pytest-rc; } | tee $(PYTEST_LOG); exit $$(cat $(BUILD)/.pytest-rc)
+
+# Galaxy's own import check (galaxy-importer, in its venv .build/importer-venv) on the tarball of this checkout;
+# make test runs it as tests/project/test_galaxy_importer.py.
+galaxy-import: venv
+	@echo "== galaxy-importer on the built tarball, as Galaxy runs it on upload"
+	GALAXY_IMPORTER_VENV=$(BUILD)/importer-venv $(BIN)/python tests/utils/galaxy_import.py
 
 build: venv
 	$(BIN)/ansible-galaxy collection build --output-path $(BUILD)/dist --force
@@ -85,6 +105,22 @@ demo: venv
 		ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
 		$(BIN)/python tests/utils/with_emulator.py -- $(BIN)/ansible-playbook playbooks/demo.yml
 
+# Run the collection from this checkout: dev-collections links it where ansible looks, and prints the line to
+# export; shell starts a bash with .venv activated and that ANSIBLE_COLLECTIONS_PATH (exit to leave).
+DEV := $(BUILD)/dev
+dev-collections:
+	@rm -rf $(DEV)/ansible_collections/commsops/sessions
+	@mkdir -p $(DEV)/ansible_collections/commsops
+	@ln -s $(CURDIR) $(DEV)/ansible_collections/commsops/sessions
+	@echo "== this checkout is linked as $(DEV)/ansible_collections/commsops/sessions (edits count at once); use it with:"
+	@echo "export ANSIBLE_COLLECTIONS_PATH=$(DEV)"
+
+shell: venv dev-collections
+	@printf '%s\n' '[ -f ~/.bashrc ] && . ~/.bashrc' '. $(BIN)/activate' 'export ANSIBLE_COLLECTIONS_PATH=$(DEV)' \
+		'unset ANSIBLE_NOCOLOR NO_COLOR MAKEFLAGS MAKELEVEL MFLAGS' > $(DEV)/shellrc
+	@echo "== a shell with $(VENV) active and ANSIBLE_COLLECTIONS_PATH=$(DEV); try: ansible-doc commsops.sessions.room_session_action; exit to leave"
+	@bash --rcfile $(DEV)/shellrc -i
+
 bench: venv
 	$(BIN)/python benchmarks/run.py
 
@@ -95,7 +131,7 @@ ee: venv
 # Units and integration on the other supported ansible-core lines (2.17, 2.18, and 2.20, 2.21 where a
 # Python 3.12+ is present), each in a cached venv under .build/core-<version>; sanity and lint run once, above.
 core-matrix: venv
-	$(BIN)/python tests/utils/core_matrix.py
+	$(BIN)/python tests/utils/core_matrix.py --build $(BUILD)
 
 # The documentation site (antsibull-docs + Sphinx) into .build/docs/html; make test builds it too,
 # with warnings as errors, and looks at two pages in headless Chromium (tests/project/test_docs_site.py).

@@ -35,9 +35,12 @@ def collections_tree():
     link = os.path.join(tree, "ansible_collections", NAMESPACE, NAME)
     os.makedirs(os.path.dirname(link), exist_ok=True)
     if os.path.realpath(link) != os.path.realpath(ROOT):
-        if os.path.lexists(link):
-            os.remove(link)
-        os.symlink(ROOT, link)
+        # Made aside and renamed into place: two test workers (pytest -n) may get here at once.
+        aside = "%s.%d" % (link, os.getpid())
+        if os.path.lexists(aside):
+            os.remove(aside)
+        os.symlink(ROOT, aside)
+        os.replace(aside, link)
     return tree
 
 

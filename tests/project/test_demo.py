@@ -7,12 +7,16 @@
 import os
 import re
 import subprocess
+import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "utils"))
+from isolated import isolated_env  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def test_the_demo_runs_clean_and_says_what_each_step_is(tmp_path):
-    env = dict(os.environ, DEMO_REPORT_PATH=str(tmp_path / "reports"))
+    # A HOME of its own: the demo must not depend on (or pick up) what the user installed in ~/.ansible.
+    env = isolated_env(str(tmp_path / "isolated"), DEMO_REPORT_PATH=str(tmp_path / "reports"))
     done = subprocess.run(["make", "--no-print-directory", "demo"], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=600, check=False)
     out = done.stdout + done.stderr

@@ -26,6 +26,8 @@ def load_script():
 
 
 build_docs = load_script()
+# The site is built once per worker that runs these tests: one worker runs them all (pytest -n --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("docs-site")
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +95,12 @@ def test_the_front_page_and_a_module_page_render_in_chromium(site, browser):
         shot = build_docs.screenshot(browser, shown, os.path.join(build_docs.BUILD, png))
         with open(shot, "rb") as handle:
             assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_installing_chromium_is_announced_before_it_happens(monkeypatch):
+    monkeypatch.setattr(build_docs.shutil, "which", lambda name: "/usr/bin/apt-get" if name == "apt-get" else None)
+    monkeypatch.setattr(build_docs.os, "geteuid", lambda: 0)
+    notice = build_docs.chromium_install_notice()
+    assert "apt-get install chromium" in notice and "docs site" in notice
+    monkeypatch.setattr(build_docs.shutil, "which", lambda name: "/usr/bin/" + name)
+    assert build_docs.chromium_install_notice() is None  # a browser is there: nothing is installed

@@ -17,11 +17,19 @@ import pytest
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "utils"))
+from isolated import isolated_env  # noqa: E402  pylint: disable=wrong-import-position
+
+# Every test here writes or reads .build/ee-dist (as the README's commands do): one xdist worker runs them all,
+# with the README's own EE snippet (tests/suite/test_doc_snippets.py).
+pytestmark = pytest.mark.xdist_group("ee")
 BIN = os.path.dirname(sys.executable)
 DEFINITION = os.path.join("meta", "execution-environment.yml")
 # Any attempt to reach a Galaxy server fails at once instead of silently downloading.
 OFFLINE = dict(os.environ, ANSIBLE_GALAXY_SERVER="http://127.0.0.1:9/", ANSIBLE_GALAXY_SERVER_LIST="",
                ANSIBLE_GALAXY_DISABLE_GPG_VERIFY="1", ANSIBLE_NOCOLOR="1", NO_COLOR="1")
+# The commands below run with a HOME and a collections path of their own (set by isolate_from_the_user).
+ISOLATED = {}
 
 
 def tool(name):
@@ -33,8 +41,15 @@ def tool(name):
     return path
 
 
+@pytest.fixture(scope="module", autouse=True)
+def isolate_from_the_user(tmp_path_factory):
+    """A developer who followed the README's "install from a checkout" has this collection in
+    ~/.ansible/collections: ansible-galaxy must not find that copy and install nothing."""
+    ISOLATED["env"] = isolated_env(str(tmp_path_factory.mktemp("isolated")), OFFLINE)
+
+
 def sh(cmd, cwd=ROOT, env=None):
-    done = subprocess.run(cmd, cwd=cwd, env=env or OFFLINE, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(cmd, cwd=cwd, env=env or ISOLATED["env"], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, "%s\n%s\n%s" % (" ".join(cmd), done.stdout, done.stderr)
     return done.stdout + done.stderr
 
@@ -141,7 +156,7 @@ def test_the_requirements_are_in_the_context_and_ansible_builder_can_read_the_in
 
 def test_make_ee_says_when_it_created_the_context_only(tmp_path):
     tool("ansible-builder")
-    env = dict(OFFLINE, PATH=BIN + os.pathsep + "/usr/bin" + os.pathsep + "/bin")
+    env = dict(ISOLATED["env"], PATH=BIN + os.pathsep + "/usr/bin" + os.pathsep + "/bin")
     if any(os.path.exists(os.path.join(d, rt)) for d in ("/usr/bin", "/bin") for rt in ("podman", "docker")):
         env["PATH"] = BIN  # hide the runtimes so that the message is the one for a machine without them
     out = sh([sys.executable, os.path.join("tests", "utils", "make_ee.py"), "--context", str(tmp_path / "ctx")], env=env)
@@ -212,3 +227,20 @@ def test_the_core_matrix_plans_every_supported_line_and_skips_plainly(tmp_path):
         pytest.skip("this machine has a system Python 3.12 or newer")
     assert out.splitlines() == ["core 2.20: SKIPPED: no Python 3.12 or 3.13 or 3.14 here",
                                 "core 2.21: SKIPPED: no Python 3.12 or 3.13 or 3.14 here"]
+
+
+def test_a_collection_installed_in_the_users_home_changes_nothing(context, tmp_path):
+    """The README's "install from a checkout" step, then these tests: they still install this checkout's tarball
+    (before, ansible-galaxy found the user's copy, said "Nothing to do", and MANIFEST.json was missing)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    user = dict((k, v) for k, v in OFFLINE.items() if k not in ("ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_COLLECTIONS_PATHS"))
+    user["HOME"] = str(home)
+    tarball = os.path.join(context["dir"], "_build", "collections", context["tarball"])
+    sh([tool("ansible-galaxy"), "collection", "install", tarball], env=user)  # lands in ~/.ansible/collections
+    assert (home / ".ansible" / "collections" / "ansible_collections" / "commsops" / "sessions" / "MANIFEST.json").exists()
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "--basetemp", str(tmp_path / "inner"), __file__, "-k", "galaxy_requirements or builder_can_read"],
+                          cwd=ROOT, env=user, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
+    assert "2 passed" in done.stdout, done.stdout[-3000:]

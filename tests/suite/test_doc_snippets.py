@@ -14,7 +14,12 @@ guide's section 4 leaves it for a reader:
   use; its URL replaces ``http://127.0.0.1:8080``;
 - loaded with the fixtures the docs give to ``/_emulator/fixtures`` (the guide's section 4: the sessions its
   examples name);
-- with the environment the guide's section 4 exports (credentials and base URLs), and this venv on PATH.
+- with the environment the guide's section 4 exports (credentials and base URLs), and this venv on PATH;
+- with a HOME of its own (a temporary one): a snippet that installs the collection (the README's "from a checkout")
+  must not write into the user's ~/.ansible/collections, where it would shadow the checkout in later runs.
+
+The README's EE commands write .build/ee-dist and .build/ee, as tests/project/test_ee.py does: under pytest -n
+such a snippet carries that file's xdist_group, so one worker runs them one after the other.
 
 Lines that start the emulator (it runs in another terminal) or activate the venv are left out. An ``export`` of a
 placeholder (a value with ``...``: "put your own key here") keeps the emulator's credentials instead. The readers'
@@ -127,11 +132,17 @@ def emulator_for(snippet):
     return emulator
 
 
+def reader_home(tmp):
+    home = os.path.join(tmp, "home")
+    os.makedirs(home, exist_ok=True)
+    return home
+
+
 def reader_env(emulator, tmp):
     """What a reader who followed the guide's section 4 has in the shell: the venv first on PATH, the
     emulator's credentials and URLs exported."""
     return emulator.env(TELNYX_API_KEY=DEFAULTS["telnyx_api_key"], TWILIO_ACCOUNT_SID=DEFAULTS["twilio_account_sid"],
-                        TWILIO_AUTH_TOKEN=DEFAULTS["twilio_auth_token"], HOME=os.environ.get("HOME", tmp),
+                        TWILIO_AUTH_TOKEN=DEFAULTS["twilio_auth_token"], HOME=reader_home(tmp),
                         ANSIBLE_LOCAL_TEMP=os.path.join(tmp, "ansible-tmp"))
 
 
@@ -193,7 +204,12 @@ def run_snippet(snippet, tmp):
     return done, requests
 
 
-@pytest.mark.parametrize("snippet", RUNNABLE, ids=[snippet.name for snippet in RUNNABLE])
+def as_param(snippet):
+    marks = [pytest.mark.xdist_group("ee")] if ".build/ee" in snippet.text else []
+    return pytest.param(snippet, id=snippet.name, marks=marks)
+
+
+@pytest.mark.parametrize("snippet", [as_param(snippet) for snippet in RUNNABLE])
 def test_snippet_runs_as_written_against_the_emulator(snippet, tmp_path):
     if re.search(r"^\s*curl\b", snippet.text, re.M) and not shutil.which("curl"):
         pytest.skip("%s uses curl, which this machine does not have" % snippet.name)

@@ -196,9 +196,20 @@ def check_pages():
 
 # ---- the browser check ---------------------------------------------------------------------------------------------
 
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def chromium_install_notice():
+    """What find_chromium(install=True) is about to do, when it will install something; else None."""
+    if any(shutil.which(name) for name in BROWSERS) or not shutil.which("apt-get") or os.geteuid() != 0:
+        return None
+    return ("Chromium is not installed: the docs site check installs Debian's chromium package with apt-get "
+            "(apt-get install chromium; a few hundred MB, once) to render two pages headless")
+
+
 def find_chromium(install=True):
     """(path to Chromium, None), or (None, why there is none) once installing is ruled out or failed."""
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+    for name in BROWSERS:
         path = shutil.which(name)
         if path:
             return path, None
@@ -208,7 +219,7 @@ def find_chromium(install=True):
         return None, "Chromium is not installed and this machine has no apt-get to install Debian's chromium package"
     if os.geteuid() != 0:
         return None, "Chromium is not installed and installing Debian's chromium package needs root (apt-get install chromium)"
-    log("Chromium is missing: apt-get install chromium")
+    log(chromium_install_notice())
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     for cmd in (["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"],
                 ["apt-get", "update", "-q"],

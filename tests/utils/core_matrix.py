@@ -10,6 +10,8 @@ For each supported ansible-core line whose Python this machine has, in a virtual
 - installs ``ansible-core==<version>.*`` with requests, pytest, pytest-xdist and jsonschema;
 - copies the collection (a copy, not a link: ansible-test needs a real ansible_collections/commsops/sessions)
   to .build/core-<version>/collections/ansible_collections/commsops/sessions;
+- runs with a HOME of its own (.build/core-<version>/isolated/home, ansible-test's pip bootstrap stand-in seeded
+  there), so that nothing the user installed in ~/.ansible is seen;
 - runs ``ansible-test units --python X.Y`` and the integration targets against the emulator (through
   tests/utils/with_emulator.py, as ``make integration`` does).
 
@@ -26,8 +28,10 @@ import subprocess
 import sys
 import time
 
+from isolated import isolated_env, seed_get_pip
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.path.join(ROOT, ".build")
+BUILD = os.path.join(ROOT, ".build")  # --build changes it (make passes its BUILD)
 # ansible-core line -> the controller Pythons it supports, preferred first.
 LINES = {
     "2.17": ("3.11", "3.12", "3.10"),
@@ -148,8 +152,8 @@ def copy_collection(base, log):
     return dest
 
 
-def test_line(line, python, python_ver, integration):
-    base = os.path.join(BUILD, "core-" + line)
+def test_line(line, python, python_ver, integration, build=None):
+    base = os.path.join(build or BUILD, "core-" + line)
     os.makedirs(base, exist_ok=True)
     times = {}
     with open(os.path.join(base, "log.txt"), "w") as log:
@@ -164,8 +168,11 @@ def test_line(line, python, python_ver, integration):
         minor = ".".join(python_ver.split(".")[:2])
         env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""), ANSIBLE_NOCOLOR="1",
                    NO_COLOR="1", PIP_DISABLE_PIP_VERSION_CHECK="1", VIRTUAL_ENV=os.path.dirname(bin_dir))
-        for name in ("ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_COLLECTIONS_PATHS", "PYTHONPATH"):
+        env = isolated_env(os.path.join(base, "isolated"), env)
+        # ansible-test finds the collection from its working directory and sets the collections path itself.
+        for name in ("ANSIBLE_COLLECTIONS_PATH", "PYTHONPATH"):
             env.pop(name, None)
+        seed_get_pip(venv_python, env)
         ansible_test = os.path.join(bin_dir, "ansible-test")
         failed = []
         started = time.monotonic()
@@ -201,6 +208,7 @@ def main():
                         help="comma-separated ansible-core lines (default: %(default)s; " + DEFAULT_LINE + " is make test's)")
     parser.add_argument("--list", action="store_true", help="print which Python each line would use, and stop")
     parser.add_argument("--no-integration", action="store_true", help="units only")
+    parser.add_argument("--build", default=BUILD, help="where the venvs and copies go (default: %(default)s)")
     args = parser.parse_args()
     versions = [v.strip() for v in args.versions.split(",") if v.strip()]
     unknown = [v for v in versions if v not in LINES]
@@ -221,13 +229,13 @@ def main():
             continue
         print("core %s: testing on Python %s ..." % (line, info), flush=True)
         started = time.monotonic()
-        status, detail, times = test_line(line, python, info, not args.no_integration)
+        status, detail, times = test_line(line, python, info, not args.no_integration, args.build)
         spent = ", ".join("%s %.0f s" % item for item in times.items())
         summary.append("core %s: %s: %s in %.0f s (%s)" % (line, status, detail, time.monotonic() - started, spent))
         print(summary[-1], flush=True)
         if status == "FAIL":
             failed = True
-            log = os.path.join(BUILD, "core-" + line, "log.txt")
+            log = os.path.join(args.build, "core-" + line, "log.txt")
             print("---- last lines of %s ----\n%s----" % (os.path.relpath(log, ROOT), tail(log)), flush=True)
     print("== core matrix (%.0f s):" % (time.monotonic() - overall))
     for row in summary:

@@ -21,9 +21,12 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 import yaml
+
+from isolated import isolated_env
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFINITION = os.path.join("meta", "execution-environment.yml")
@@ -39,8 +42,14 @@ def tool(name):
     return here if os.path.exists(here) else (shutil.which(name) or name)
 
 
+# ansible-galaxy and ansible-builder run with a HOME and collections path of their own: a copy of the collection
+# the user installed in ~/.ansible/collections must not stand in for this checkout.
+ISOLATION = tempfile.TemporaryDirectory(prefix="make-ee-")
+
+
 def run(cmd, **kwargs):
     print("+ " + " ".join(cmd), flush=True)
+    kwargs.setdefault("env", isolated_env(ISOLATION.name))
     return subprocess.run(cmd, cwd=ROOT, check=False, **kwargs).returncode
 
 

@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) commsops.sessions contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""make test says which stage runs and how long each took, closes on pytest's line, and runs pytest in parallel."""
+
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SCRIPT = os.path.join(ROOT, "tests", "utils", "run_stages.py")
+# Stands in for make: prints the stage it was asked for; the stage "bad" fails.
+FAKE_MAKE = """import sys
+stage = sys.argv[2]
+print("ran " + stage + " " + sys.argv[3])
+sys.exit(3 if stage == "bad" else 0)
+"""
+
+
+def run_stages(tmp_path, *stages):
+    fake = tmp_path / "fake_make.py"
+    fake.write_text(FAKE_MAKE)
+    launcher = tmp_path / "make"
+    launcher.write_text("#!/bin/sh\nexec %s %s \"$@\"\n" % (sys.executable, fake))
+    launcher.chmod(0o755)
+    summary = tmp_path / "pytest.log"
+    summary.write_text("....\n\n12 passed, 1 skipped in 3.21s\n")
+    return subprocess.run([sys.executable, SCRIPT, "--make", str(launcher), "--summary", str(summary)] + list(stages),
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_each_stage_is_named_timed_and_the_last_line_is_pytests(tmp_path):
+    done = run_stages(tmp_path, "sanity", "pytest")
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:4] == ["== stage sanity (1/2)", "ran sanity STAGED=1", "== stage pytest (2/2)", "ran pytest STAGED=1"]
+    assert re.match(r"^   sanity +\d+ s  passed$", lines[5]) and re.match(r"^   pytest +\d+ s  passed$", lines[6])
+    assert lines[-2:] == ["== make test: all passed; pytest said:", "12 passed, 1 skipped in 3.21s"]
+
+
+def test_a_failed_stage_stops_the_run_with_the_table_so_far(tmp_path):
+    done = run_stages(tmp_path, "units", "bad", "pytest")
+    assert done.returncode == 3
+    assert "ran pytest" not in done.stdout
+    assert re.search(r"^   bad +\d+ s  FAILED \(exit 3\)$", done.stdout, re.M)
+    assert done.stdout.splitlines()[-1] == "== make test: stage bad failed"
+
+
+def test_make_test_runs_the_stages_and_pytest_in_parallel_last():
+    with open(os.path.join(ROOT, "Makefile")) as handle:
+        makefile = handle.read()
+    stages = re.search(r"^TEST_STAGES := (.*)$", makefile, re.M).group(1).split()
+    assert stages[0] == "venv" and stages[-1] == "pytest"
+    assert "tests/utils/run_stages.py" in makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    pytest_recipe = makefile.split("\npytest: venv\n", 1)[1].split("\n\n", 1)[0]
+    assert "-n $(PYTEST_WORKERS) --dist loadgroup" in pytest_recipe
