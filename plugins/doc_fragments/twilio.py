@@ -41,8 +41,9 @@ options:
     default: https://proxy.twilio.com
   timeout:
     description:
-      - Seconds to wait for the server to connect and to answer each request.
-    type: float
+      - The most seconds one request may take, from connecting to the last byte of the answer, headers included.
+      - A number, or a string of ASCII digits with an optional decimal point, from above 0 to 3600.
+    type: raw
     default: 30
   validate_certs:
     description:
@@ -56,13 +57,15 @@ options:
         a session create is retried only when it has a unique name, and the retry first looks that name up
         so a create that succeeded is not made twice.
       - Waits follow the server's C(Retry-After) or C(retry-after-ms) header, else an exponential backoff with jitter.
-    type: int
+      - A whole number from 0 to 100 (ASCII digits when given as a string).
+    type: raw
     default: 5
   max_retry_wait:
     description:
       - The most seconds spent waiting between retries of one request. When the next wait would go past it,
         the request fails with the last error.
-    type: float
+      - A number from 0 to 86400 (ASCII digits with an optional decimal point when given as a string).
+    type: raw
     default: 60
   concurrency:
     description:
@@ -72,14 +75,14 @@ options:
         just below the level the server accepted on a 429, halves on a 503, shrinks when latency rises well above
         its minimum, and never goes past O(max_concurrency). A rate limit answered with 429 slows the task down;
         it does not use up O(max_retries).
-      - A whole number from 1 to 256 pins it.
+      - A whole number from 1 to 256 pins it (ASCII digits when given as a string).
     type: raw
     default: auto
   max_concurrency:
     description:
       - The most requests in flight that O(concurrency=auto) may reach, from 1 to 256. The default, 64, is far
         above what one task needs to reach either API's limit, and still polite.
-    type: int
+    type: raw
     default: 64
 requirements:
   - requests

@@ -21,7 +21,6 @@ import heapq
 import http.client
 import itertools
 import json
-import math
 import os
 import random
 import re
@@ -34,6 +33,8 @@ from urllib.parse import quote, quote_plus
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
     from urllib3.exceptions import HTTPError as Urllib3Error
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -42,6 +43,7 @@ except ImportError:  # pragma: no cover - exercised by the import sanity test
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 from ansible_collections.commsops.sessions.plugins.module_utils.limiter import DEFAULT_MAX_CONCURRENCY, Limiter
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import parse_number
 from ansible_collections.commsops.sessions.plugins.module_utils.version import COLLECTION_NAME, COLLECTION_VERSION
 
 USER_AGENT = "%s/%s (+https://github.com/commsops/sessions)" % (COLLECTION_NAME, COLLECTION_VERSION)
@@ -66,6 +68,7 @@ class ApiError(Exception):
 
     Carries the HTTP status (None when no answer came), the vendor's error code and
     message, and the request's method and path. Never a credential or a header.
+    retries: how many times the request was sent again; the message says it (once) when not 0.
     may_have_applied: some attempt of this request may have reached the server and been carried
     out (its connection dropped after sending, or it was answered 500, 502 or 504), so the server's
     state has to be read to know what happened.
@@ -94,8 +97,6 @@ class ApiError(Exception):
         text += " " + self.message if self.message else ""
         if self.more_info:
             text += " (see %s)" % self.more_info
-        if self.retries:
-            text += " [after %d retries]" % self.retries
         return text
 
     def to_dict(self):
@@ -166,11 +167,9 @@ def parse_retry_hint(headers, now=None):
 
 
 def _seconds(value):
-    try:
-        number = float(value) if value else None
-    except ValueError:
-        return None
-    return number if number is None or math.isfinite(number) else None
+    """A header's seconds (ASCII digits, maybe a decimal point), or None for anything else: a hint
+    spelled '２' or '1e3' is ignored as if absent, never read another way."""
+    return parse_number(value, decimal=True)
 
 
 _KIND_NAMES = {dict: "an object", list: "a list of objects", str: "a string"}
@@ -259,7 +258,7 @@ class HttpClient:
         self.verify = validate_certs and (os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True)
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
         self.session.headers.update(headers or {})
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=self.workers, max_retries=0)
+        adapter = _WatchedAdapter(pool_connections=1, pool_maxsize=self.workers, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
@@ -311,29 +310,32 @@ class HttpClient:
             try:
                 response = self._attempt(method, url, params, json_body, form)
             except requests.exceptions.SSLError as exc:
-                raise self._error("TLS verification failed (%s); set validate_certs=false only for "
-                                  "a server you trust" % self._exc_text(exc), None, method, log_path, retries)
+                raise _told(self._error("TLS verification failed (%s); set validate_certs=false only for "
+                                        "a server you trust" % self._exc_text(exc), None, method, log_path, retries))
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 ambiguous = not _never_sent(exc)
                 error = self._error("no answer from %s: %s" % (self.base_url, self._exc_text(exc)),
                                     None, method, log_path, retries)
             except _BrokenAnswer as exc:
-                # Sent and maybe carried out, like a read timeout.
-                ambiguous = True
+                # Once sent, maybe carried out, like a read timeout.
+                ambiguous = exc.sent
                 error = self._error(str(exc), None, method, log_path, retries)
             except requests.exceptions.RequestException as exc:
                 # Refused by requests before sending (an invalid URL or header): sending again cannot help.
-                raise self._error("the request could not be sent: %s" % self._exc_text(exc), None, method,
-                                  log_path, retries)
+                raise _told(self._error("the request could not be sent: %s" % self._exc_text(exc), None, method,
+                                        log_path, retries))
             else:
                 status = response.status_code
                 if status in expect:
-                    return status, self._json(response, method, log_path, retries)
+                    try:
+                        return status, self._json(response, method, log_path, retries)
+                    except ApiError as exc:
+                        raise _told(exc)
                 code, message, more_info = parse_error_body(self._redact(response.text))
                 error = ApiError(message or response.reason or "", status, code, method,
                                  log_path, more_info, retries, may_have_applied)
                 if status not in RETRYABLE_STATUSES:
-                    raise error
+                    raise _told(error)
                 hint = parse_retry_hint(response.headers)
                 rate_limited = status == 429
                 # 429, 503 and 408 say the request was not processed; the others may hide a success.
@@ -341,7 +343,7 @@ class HttpClient:
             may_have_applied = error.may_have_applied = may_have_applied or ambiguous
             if ambiguous and not idempotent:
                 if recover is None:
-                    raise error
+                    raise _told(error)
                 found = recover()
                 if found is not None:
                     return 200, found
@@ -352,9 +354,7 @@ class HttpClient:
             # A 429 was never processed: it uses up no retry, only max_retry_wait bounds the waiting.
             if (retries >= self.max_retries and not rate_limited) or waited + delay > self.max_retry_wait:
                 error.retries = retries
-                if retries or waited:
-                    error.message += " (gave up after %d retries and %.1f s of waiting)" % (retries, waited)
-                raise error
+                raise _told(error, waited)
             if rate_limited and hint:
                 # The server said how long: every worker of this client holds back, so a batch slows
                 # down instead of failing. Without a hint the limiter's back-off is the answer.
@@ -383,31 +383,47 @@ class HttpClient:
     def _exchange(self, method, url, params, json_body, form):
         """One attempt: the response with its whole body read, all within self.timeout.
 
-        requests' timeout bounds each socket read, so a server that trickles a byte at a time
-        would never time out; a watchdog cuts the body off at the deadline instead.
+        requests' timeout bounds each socket read, so a server that trickles a byte at a time would
+        never time out. A watchdog, armed before anything is sent, shuts the connection's socket down at
+        the deadline instead: the connection hands its socket over as soon as it has one (_Watched), so
+        the deadline covers connecting, sending, the headers and the body alike.
         """
-        started = time.monotonic()
-        response = self.session.request(method, url, params=params, json=json_body, data=form, stream=True,
-                                        timeout=self.timeout, verify=self.verify, allow_redirects=False)
-        watchdog = _Watchdog(response.raw, started + self.timeout - time.monotonic())
-        broken = None
+        watchdog = _Watchdog(self.timeout)
+        _CURRENT.watchdog = watchdog
+        response, broken = None, None
         try:
             try:
-                response.content  # pylint: disable=pointless-statement
-            except (OSError, http.client.HTTPException, Urllib3Error, ValueError) as exc:
-                # OSError covers requests' ChunkedEncodingError and ContentDecodingError.
-                broken = "the answer broke off: %s" % self._exc_text(exc)
-            if watchdog.fired:
-                broken = "no complete answer within %s s (the server was still sending)" % self.timeout
-            elif broken is None and _short_of_length(response):
-                broken = "the answer broke off after %d of %d bytes" % _short_of_length(response)
-            if broken:
-                response.raw.close()  # a connection whose answer broke must not go back to the pool
+                response = self.session.request(method, url, params=params, json=json_body, data=form, stream=True,
+                                                timeout=self.timeout, verify=self.verify, allow_redirects=False)
+            except requests.exceptions.RequestException as exc:
+                # Whatever broke (a read cut short, a handshake, a send), the deadline broke it. A read timeout
+                # comes at the deadline too (each read waits self.timeout at most): the same error, whichever
+                # came first.
+                if not (watchdog.fired or isinstance(exc, requests.exceptions.ReadTimeout)):
+                    raise
+                broken = "no complete answer within %s s (timed out %s)" % (
+                    self.timeout, "before the headers were complete" if watchdog.sent else "before the request was sent")
+            finally:
+                _CURRENT.watchdog = None
+            if response is not None:
+                watchdog.hold(response.raw)
+                try:
+                    response.content  # pylint: disable=pointless-statement
+                except (OSError, http.client.HTTPException, Urllib3Error, ValueError) as exc:
+                    # OSError covers requests' ChunkedEncodingError and ContentDecodingError.
+                    broken = "the answer broke off: %s" % self._exc_text(exc)
+                if watchdog.fired:
+                    broken = "no complete answer within %s s (the server was still sending)" % self.timeout
+                elif broken is None and _short_of_length(response):
+                    broken = "the answer broke off after %d of %d bytes" % _short_of_length(response)
+                if broken:
+                    response.raw.close()  # a connection whose answer broke must not go back to the pool
         finally:
             watchdog.disarm()
-            response.close()
+            if response is not None:
+                response.close()
         if broken:
-            raise _BrokenAnswer(broken)
+            raise _BrokenAnswer(broken, sent=watchdog.sent)
         return response
 
     def _json(self, response, method, path, retries):
@@ -442,50 +458,157 @@ class HttpClient:
     def _exc_text(self, exc):
         """A short description of a transport error, redacted before it is cut short."""
         text = str(exc.args[0]) if exc.args else exc.__class__.__name__
+        # urllib3's wrapper says "Max retries exceeded" though it never retries here (our loop does, and
+        # tells it once): keep only its cause.
+        text = re.sub(r"^\w+\(host=[^)]*\): Max retries exceeded with url: \S* \(Caused by (.*)\)$", r"\1", text,
+                      flags=re.DOTALL)
         text = re.sub(r"\(Caused by ", "(", self._redact(text))
+        text = re.sub(r"\w+\(host=[^)]*\): ", "", text)  # the base URL in the message names the host already
         return text[:300]
 
 
 class _BrokenAnswer(Exception):
-    """Headers came, but the body did not come whole (cut off, garbled or too slow)."""
+    """No whole answer: cut off, garbled or too slow. sent: the request (or part of it) went out."""
+
+    def __init__(self, message, sent=True):
+        super(_BrokenAnswer, self).__init__(message)
+        self.sent = sent
+
+
+def _told(error, waited=None):
+    """The error, its message saying once how often the request was sent again (ApiError.__str__ does not)."""
+    if waited is not None and (error.retries or waited):
+        error.message += " (gave up after %d retries and %.1f s of waiting)" % (error.retries, waited)
+    elif error.retries:
+        error.message += " (after %d retries)" % error.retries
+    return error
+
+
+# The watchdog of the exchange this thread is in, for its connection to hand its socket to.
+_CURRENT = threading.local()
 
 
 class _Watchdog:
-    """Shuts the response's socket down at the deadline, so a blocked read fails at once.
+    """Shuts the exchange's socket down at the deadline, so a blocked connect, send or read fails at once.
 
-    It holds the connection until disarmed: urllib3 would hand it back to the pool as soon as the
-    body is read, and then the watchdog could cut a connection another thread is using.
+    The connection hands its socket over (attach) as soon as it has one, from before the request is
+    sent. Once the headers are in, it holds the connection until disarmed (hold): urllib3 would hand it
+    back to the pool as soon as the body is read, and then the watchdog could cut a connection another
+    thread is using.
     """
 
-    def __init__(self, raw, seconds):
+    def __init__(self, seconds):
         self.fired = False
-        self._raw = raw
+        self.sent = False
+        self._sock = None
+        self._raw = None
         self._lock = threading.Lock()
         self._armed = True
-        raw.release_conn = _hold
         self._deadline = _DEADLINES.call_later(seconds, self._fire)
+
+    def attach(self, sock, sending):
+        """The socket of the connection in use (sending: a byte of the request is about to go out)."""
+        with self._lock:
+            # Once fired, the socket is shut (here or in _fire): nothing more can go out on it.
+            self.sent = self.sent or (sending and not self.fired)
+            if sock is not None:
+                self._sock = sock
+                if self.fired:
+                    _shut(sock)  # the deadline passed while connecting
+
+    def hold(self, raw):
+        """The headers came: keep the connection out of the pool until disarmed."""
+        self._raw = raw
+        raw.release_conn = _hold
 
     def _fire(self):
         with self._lock:
             if not self._armed:
                 return
             self.fired = True
-            sock = getattr(getattr(self._raw, "connection", None), "sock", None)
-            try:
-                # socket.socket's own shutdown: an SSLSocket's would pull its state from under the reader.
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
-            except (OSError, TypeError):
-                pass  # already closed, or not a plain socket: the deadline check still catches it
+            sock = self._sock or getattr(getattr(self._raw, "connection", None), "sock", None)
+            _shut(sock)
 
     def disarm(self):
         with self._lock:
             self._armed = False
             _DEADLINES.cancel(self._deadline)
-        del self._raw.release_conn
-        connection = getattr(self._raw, "connection", None)
+        raw = self._raw
+        if raw is None:
+            return
+        del raw.release_conn
+        connection = getattr(raw, "connection", None)
         if self.fired and connection is not None:
             connection.close()  # its socket is shut down: the pool must open a new one
-        self._raw.release_conn()
+        raw.release_conn()
+
+
+def _shut(sock):
+    try:
+        # socket.socket's own shutdown: an SSLSocket's would pull its state from under the reader.
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except (OSError, TypeError):
+        pass  # already closed, or not a plain socket: the deadline check still catches it
+
+
+def _watch(sock, sending):
+    watchdog = getattr(_CURRENT, "watchdog", None)
+    if watchdog is not None:
+        watchdog.attach(sock, sending)
+
+
+if HAS_REQUESTS:
+    class _Watched:
+        """A connection that hands its socket to the current exchange's watchdog: the new socket before
+        the TLS handshake or a proxy's CONNECT, a reused one before the request goes out."""
+
+        _connecting = False
+
+        def _new_conn(self):
+            sock = super()._new_conn()
+            _watch(sock, sending=False)
+            return sock
+
+        def connect(self):
+            self._connecting = True  # the CONNECT to a proxy is sent from here: not the request yet
+            try:
+                super().connect()
+            finally:
+                self._connecting = False
+
+        def send(self, data):
+            if self.sock is None and self.auto_open and not self._connecting:
+                self.connect()  # as http.client would, but first: connecting is not sending
+            _watch(self.sock, sending=not self._connecting)
+            super().send(data)
+
+    class _WatchedHTTPConnection(_Watched, HTTPConnection):
+        pass
+
+    class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
+        pass
+
+    class _WatchedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = _WatchedHTTPConnection
+
+    class _WatchedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = _WatchedHTTPSConnection
+
+    _WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+    class _WatchedAdapter(HTTPAdapter):
+        """requests' adapter, with connections that hand their sockets to the deadline (SOCKS proxies
+        keep their own: there the deadline covers the body only)."""
+
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):
+            manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+            if not proxy.lower().startswith("socks"):
+                manager.pool_classes_by_scheme = _WATCHED_POOLS
+            return manager
 
 
 def _hold():
@@ -543,12 +666,12 @@ _DEADLINES = _Deadlines()
 
 def _short_of_length(response):
     """(received, promised) when the body is shorter than its Content-Length (urllib3 1.x lets that pass)."""
-    promised, tell = response.headers.get("Content-Length", ""), getattr(response.raw, "tell", None)
-    if (not promised.isdigit() or tell is None or response.status_code in (204, 304) or response.request.method == "HEAD"
+    promised, tell = parse_number(response.headers.get("Content-Length")), getattr(response.raw, "tell", None)
+    if (promised is None or tell is None or response.status_code in (204, 304) or response.request.method == "HEAD"
             or "chunked" in response.headers.get("Transfer-Encoding", "").lower()):
         return None
     received = tell()
-    return (received, int(promised)) if isinstance(received, int) and received < int(promised) else None
+    return (received, promised) if isinstance(received, int) and received < promised else None
 
 
 def _pattern_of(forms):
@@ -556,8 +679,8 @@ def _pattern_of(forms):
 
 
 def _whole_header(headers, name):
-    value = headers.get(name)
-    return int(value) if value is not None and value.strip().isdigit() else None
+    """A header's whole number; one spelled any other way ('²', '-1', '1e3') counts as absent."""
+    return parse_number(headers.get(name))
 
 
 def _path_of(url):

@@ -19,7 +19,7 @@ from ansible_collections.commsops.sessions.plugins.module_utils.limiter import D
 from ansible_collections.commsops.sessions.plugins.module_utils.telnyx_rooms import TelnyxRooms, DEFAULT_BASE_URL as TELNYX_URL
 from ansible_collections.commsops.sessions.plugins.module_utils.twilio_proxy import TwilioProxy, DEFAULT_BASE_URL as TWILIO_URL
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import (
-    InvalidInput, check_bool, check_int_range, check_seconds)
+    InvalidInput, check_bool, check_int_range, check_seconds, option_number)
 
 # Beyond these a value is a typo (1e9 seconds is 31 years), not a wish.
 MAX_CONCURRENCY = 256
@@ -29,19 +29,23 @@ MAX_RETRIES = 100
 
 
 def _common_spec():
+    # The numbers are raw: Ansible's int and float types would take '１' or '٣' as 1 or 3, while every
+    # number of the collection is read one way (validation.parse_number), in _http_options.
     return dict(
-        timeout=dict(type="float", default=30),
+        timeout=dict(type="raw", default=30),
         validate_certs=dict(type="bool", default=True),
-        max_retries=dict(type="int", default=5),
-        max_retry_wait=dict(type="float", default=60),
+        max_retries=dict(type="raw", default=5),
+        max_retry_wait=dict(type="raw", default=60),
         concurrency=dict(type="raw", default="auto"),
-        max_concurrency=dict(type="int", default=DEFAULT_MAX_CONCURRENCY),
+        max_concurrency=dict(type="raw", default=DEFAULT_MAX_CONCURRENCY),
     )
 
 
 def telnyx_argument_spec(**extra):
+    # api_key is not required=True: Ansible's "missing required arguments: api_key" would not name
+    # TELNYX_API_KEY; TelnyxRooms.connect refuses a missing key, naming both, before any request.
     spec = dict(
-        api_key=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["TELNYX_API_KEY"])),
+        api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["TELNYX_API_KEY"])),
         base_url=dict(type="str", default=TELNYX_URL, fallback=(env_fallback, ["TELNYX_BASE_URL"])),
     )
     spec.update(_common_spec())
@@ -66,22 +70,21 @@ def check_concurrency(value, option="concurrency"):
     """auto, or a whole number that pins the requests in flight."""
     if isinstance(value, str) and value.strip().lower() == "auto":
         return "auto"
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return check_int_range(value, option, 1, MAX_CONCURRENCY)
+    number = option_number(value)
+    if isinstance(number, int) and not isinstance(number, bool):
+        return check_int_range(number, option, 1, MAX_CONCURRENCY)
     raise InvalidInput("%s must be auto or a whole number from 1 to %d, got %r" % (option, MAX_CONCURRENCY, value))
 
 
 def _http_options(get):
     """The HTTP settings, checked: a timeout of nan, inf or 1e9 would hang a task instead of failing it."""
     checks = dict(
-        timeout=lambda value: check_seconds(value, "timeout", MAX_TIMEOUT, allow_zero=False),
+        timeout=lambda value: check_seconds(option_number(value, True), "timeout", MAX_TIMEOUT, allow_zero=False),
         validate_certs=lambda value: check_bool(value, "validate_certs"),
-        max_retries=lambda value: check_int_range(value, "max_retries", 0, MAX_RETRIES),
-        max_retry_wait=lambda value: check_seconds(value, "max_retry_wait", MAX_RETRY_WAIT),
+        max_retries=lambda value: check_int_range(option_number(value), "max_retries", 0, MAX_RETRIES),
+        max_retry_wait=lambda value: check_seconds(option_number(value, True), "max_retry_wait", MAX_RETRY_WAIT),
         concurrency=check_concurrency,
-        max_concurrency=lambda value: check_int_range(value, "max_concurrency", 1, MAX_CONCURRENCY),
+        max_concurrency=lambda value: check_int_range(option_number(value), "max_concurrency", 1, MAX_CONCURRENCY),
     )
     return dict((name, check(get(name))) for name, check in checks.items() if get(name) is not None)
 

@@ -23,10 +23,11 @@ from ansible_collections.commsops.sessions.plugins.module_utils.validation impor
 OPERATORS = ("eq", "gte", "lte")
 UTC = datetime.timezone.utc
 # All patterns are used with fullmatch, so nothing (not even a newline) may follow them.
-_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# re.ASCII: \d would also match '٣' or '１', which int() reads; numbers are ASCII digits only (validation.parse_number).
+_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _INSTANT_RE = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}:?\d{2})?")
-_RELATIVE_RE = re.compile(r"now(?:\s*([+-])\s*(\d+)\s*([smhdw]))?")
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}:?\d{2})?", re.ASCII)
+_RELATIVE_RE = re.compile(r"now(?:\s*([+-])\s*(\d+)\s*([smhdw]))?", re.ASCII)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 # A century: longer is surely a typo, and now minus it is still a valid date.
 MAX_DURATION = 100 * 366 * 86400

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Checks of identifiers before they go into a URL path: PRIVATE to commsops.sessions.
+"""Checks of identifiers before they go into a URL path, and the one number parser: PRIVATE to commsops.sessions.
 
 Every message names the option, so bad input is reported before any request is sent.
 """
@@ -24,6 +24,12 @@ TRUE_STRINGS = ("true", "yes", "on", "1")
 FALSE_STRINGS = ("false", "no", "off", "0")
 UNIQUE_NAME_MAX = 191
 MAX_IDS = 10000
+# Numbers are spelled in ASCII digits only: str.isdigit() also takes '²', and int() and float() take
+# '１', '٣' and '1_0', so each of them read the same text differently. re.ASCII keeps [0-9] to ASCII.
+_WHOLE_RE = re.compile(r"[0-9]+", re.ASCII)
+_DECIMAL_RE = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+", re.ASCII)
+# Longer is no count or duration anyone means (and int() refuses digit strings past 4300).
+MAX_NUMBER_CHARS = 30
 
 
 class InvalidInput(ValueError):
@@ -80,8 +86,35 @@ def check_bool(value, option):
     raise InvalidInput("%s must be true or false, got %s" % (option, _shown(value)))
 
 
+def parse_number(value, decimal=False):
+    """The number a text spells in ASCII digits (with one decimal point when decimal), else None.
+
+    The one way the collection reads a number from a header, a body or an option's string: no sign,
+    exponent, underscore, superscript or other script's digits; spaces and tabs around it are ignored.
+    Returns an int, or a float when decimal.
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip(" \t\r\n")
+    if len(text) > MAX_NUMBER_CHARS or not (_DECIMAL_RE if decimal else _WHOLE_RE).fullmatch(text):
+        return None
+    return float(text) if decimal else int(text)
+
+
+def option_number(value, decimal=False):
+    """An option's value with a number spelled as text read by parse_number; anything else is returned as
+    it is, for the check_* function to refuse naming the option (so '²' is refused, never int()'s error)."""
+    if not isinstance(value, str):
+        return value
+    number = parse_number(value)
+    if number is None and decimal:
+        number = parse_number(value, decimal=True)
+    return value if number is None else number
+
+
 def check_int_range(value, option, minimum, maximum=None):
-    """An int within minimum..maximum (no maximum when None); bools and floats are refused, not truncated."""
+    """An int within minimum..maximum (no maximum when None); bools, floats and strings are refused, not
+    truncated or read (an option given as text goes through option_number first)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput("%s must be a whole number, got %s" % (option, _shown(value)))
     if value < minimum or (maximum is not None and value > maximum):

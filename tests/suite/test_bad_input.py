@@ -5,10 +5,12 @@
 """Malformed input fails with a message naming the option, and the server receives nothing."""
 
 import json
+import os
+import subprocess
 
 import yaml
 
-from tests.suite.conftest import SERVICE
+from tests.suite.conftest import BIN, SERVICE
 
 UUID = "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"
 KC = "KC" + "a" * 32
@@ -154,7 +156,20 @@ CASES = [
     # Types the config manager itself refuses (its message names the option).
     ("lookup:twilio", "status=5", "'status'"),
     ("lookup:telnyx", "created_at='yesterday'", "'created_at'"),
-    ("lookup:telnyx", "timeout='soon'", "'timeout'"),
+    ("lookup:telnyx", "timeout='soon'", "timeout must be a finite number"),
+]
+
+# Numbers are ASCII digits: int() and float() took '１' and '٣' (Ansible's own int and float types too).
+CASES += [
+    ("room_session_action", {"action": "end", "room_session_id": UUID, "concurrency": "²"},
+     "concurrency must be auto or a whole number from 1 to 256, got '²'"),
+    ("room_session_info", {"timeout": "１"}, "timeout must be a finite number of seconds, got '１'"),
+    ("proxy_session_info", {"service_sid": SERVICE, "max_retries": "٣"}, "max_retries must be a whole number"),
+    ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "sids": [KC], "max_retry_wait": "1_0"},
+     "max_retry_wait must be a finite number"),
+    ("room_session_info", {"max_concurrency": "１６"}, "max_concurrency must be a whole number"),
+    ("lookup:telnyx", "concurrency='²'", "concurrency must be auto or"),
+    ("lookup:twilio", "timeout='１'", "timeout must be a finite number"),
 ]
 
 # Numbers out of range are refused, not clamped.
@@ -168,6 +183,12 @@ CASES += [
     ("room_session_action", {"action": "end", "room_session_id": UUID, "max_sessions": -1}, "max_sessions must be 0 or more"),
     ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "sids": [KC], "max_sessions": -1},
      "max_sessions must be 0 or more"),
+    # Other scripts' digits are not numbers here (Ansible's int type would read them as 3 and 2).
+    ("room_session_action", {"action": "end", "room_session_id": UUID, "max_sessions": "\u0663"},
+     "max_sessions must be a whole number"),
+    ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "sids": [KC], "max_sessions": "\u00b2"},
+     "max_sessions must be a whole number"),
+    ("proxy_session", {"service_sid": SERVICE, "unique_name": "a", "ttl": "\uff11"}, "ttl must be a whole number"),
 ]
 
 
@@ -198,4 +219,22 @@ def test_at_least_60_malformed_inputs_fail_naming_the_option_and_send_nothing(em
         if "Traceback" in json.dumps(result):
             problems.append((case[0], "traceback", result.get("msg")))
     assert problems == []
+    assert emulator.admin("stats")["total"] == 0
+
+
+def test_a_missing_telnyx_key_names_its_variable_and_sends_nothing(emulator, tmp_path):
+    # Ansible's own "missing required arguments: api_key" did not say where a key may come from.
+    env = emulator.env()
+    del env["TELNYX_API_KEY"]
+    module = subprocess.run([os.path.join(BIN, "ansible"), "localhost", "-m", "commsops.sessions.room_session_info",
+                             "-a", json.dumps({"active": True})], capture_output=True, text=True, env=env, timeout=300,
+                            check=False)
+    assert module.returncode != 0
+    assert "api_key is required: set it, or the TELNYX_API_KEY environment variable" in module.stdout
+    assert "missing required arguments" not in module.stdout
+    lookup = subprocess.run([os.path.join(BIN, "ansible"), "localhost", "-m", "ansible.builtin.debug", "-a",
+                             "msg={{ query('commsops.sessions.room_sessions', active=true) }}"],
+                            capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert lookup.returncode != 0
+    assert "api_key is required: set it, or the TELNYX_API_KEY environment variable" in lookup.stdout
     assert emulator.admin("stats")["total"] == 0

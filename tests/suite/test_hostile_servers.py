@@ -5,6 +5,8 @@
 """Odd and hostile servers: every run ends by itself with a clear error, never a write, never a secret."""
 
 import base64
+import socket
+import threading
 import time
 import urllib.parse
 
@@ -55,6 +57,52 @@ def test_a_trickling_body_is_bounded_by_the_timeout(emulator):
     assert rc != 0 and result is not None and "Traceback" not in out, out[-1500:]
     assert "GET /v2/room_sessions/" in result["msg"]
     assert elapsed < 25, elapsed  # two attempts of 1 s and a short wait, plus Ansible's start-up; the body takes minutes
+
+
+def _trickle_headers(listener, seen):
+    """Answer one request with a status line and headers one byte every 0.3 s, never ending them; stop after 20 s."""
+    listener.settimeout(20)
+    try:
+        conn, _addr = listener.accept()
+    except OSError:
+        return
+    with conn:
+        conn.settimeout(20)
+        stop = time.monotonic() + 20
+        try:
+            while b"\r\n\r\n" not in seen.setdefault("request", b""):
+                chunk = conn.recv(4096)
+                if not chunk:
+                    return
+                seen["request"] += chunk
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Pad: " + b"a" * 1000:
+                if time.monotonic() > stop:
+                    return
+                conn.sendall(bytes([byte]))
+                time.sleep(0.3)
+        except OSError:
+            seen["cut_off"] = True
+
+
+def test_trickling_headers_are_bounded_by_the_timeout(emulator):
+    # timeout bounded each read only until the headers were in: one byte every 0.5 s took 71 s with timeout 5.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    seen = {}
+    server = threading.Thread(target=_trickle_headers, args=(listener, seen), daemon=True)
+    server.start()
+    try:
+        rc, result, out, _err = emulator.adhoc(
+            "room_session_info", {"room_session_id": UUID, "timeout": "1", "max_retries": 0},
+            TELNYX_BASE_URL="http://127.0.0.1:%d/v2" % listener.getsockname()[1])
+        server.join(25)
+    finally:
+        listener.close()
+    assert rc != 0 and result is not None and "Traceback" not in out, out[-1500:]
+    assert "no complete answer within 1 s" in result["msg"]
+    assert result["api_error"]["may_have_applied"] is True and result["api_error"]["status"] is None
+    assert seen.get("cut_off") is True  # the client hung up before the headers were done
 
 
 def test_a_server_echoing_credentials_never_gets_them_printed(emulator, tmp_path):

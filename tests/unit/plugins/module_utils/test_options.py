@@ -9,6 +9,8 @@ __metaclass__ = type
 
 import pytest
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
 from ansible_collections.commsops.sessions.plugins.module_utils.options import (
     telnyx_argument_spec, telnyx_client, twilio_argument_spec, twilio_client)
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
@@ -76,3 +78,41 @@ def test_connection_numbers_at_their_limits_are_taken():
     client = telnyx_client(getter(api_key="k", timeout=3600, max_retry_wait=0, max_retries=100))
     assert (client.http.timeout, client.http.max_retries) == (3600, 100)
     assert telnyx_client(getter(api_key="k", max_retry_wait=86400, max_retries=0)).http.max_retries == 0
+
+
+# Numbers in options are read one way: ASCII digits, whatever Ansible's int() or float() would take -------
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"concurrency": "²"}, "concurrency must be auto or a whole number from 1 to 256, got '²'"),
+    ({"concurrency": "٣"}, "concurrency must be auto or a whole number from 1 to 256, got '٣'"),
+    ({"timeout": "１"}, "timeout must be a finite number of seconds, got '１'"),
+    ({"timeout": "1e3"}, "timeout must be a finite number of seconds, got '1e3'"),
+    ({"max_retries": "٣"}, "max_retries must be a whole number, got '٣'"),
+    ({"max_retries": "²"}, "max_retries must be a whole number, got '²'"),
+    ({"max_retry_wait": "1_0"}, "max_retry_wait must be a finite number of seconds, got '1_0'"),
+    ({"max_concurrency": "１６"}, "max_concurrency must be a whole number, got '１６'"),
+])
+def test_a_number_in_other_digits_is_refused_naming_the_option(values, message):
+    # Through Ansible's own argument checks first, as a module gets its options: the spec must not turn
+    # '１' into 1.0 before the collection sees it.
+    validated = ArgumentSpecValidator(telnyx_argument_spec()).validate(dict(values, api_key="k"))
+    assert validated.error_messages == []
+    with pytest.raises(InvalidInput) as err:
+        telnyx_client(validated.validated_parameters.get)
+    assert str(err.value) == message
+
+
+def test_numbers_as_ascii_text_are_taken():
+    validated = ArgumentSpecValidator(twilio_argument_spec()).validate(dict(
+        account_sid="AC1", auth_token="t", timeout="2.5", max_retries=" 3 ", max_retry_wait="10", concurrency="4",
+        max_concurrency="16"))
+    http = twilio_client(validated.validated_parameters.get).http
+    assert (http.timeout, http.max_retries, http.max_retry_wait, http.limiter.max) == (2.5, 3, 10, 4)
+
+
+def test_a_missing_telnyx_key_names_the_variable_not_ansibles_required_check():
+    validated = ArgumentSpecValidator(telnyx_argument_spec()).validate({})
+    assert validated.error_messages == []  # not "missing required arguments: api_key"
+    with pytest.raises(InvalidInput, match="TELNYX_API_KEY"):
+        telnyx_client(validated.validated_parameters.get)

@@ -9,9 +9,10 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import parse_bound, parse_instant
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import (
     InvalidInput, check_bool, check_int_range, check_keys, check_seconds, check_sid, check_sid_list, check_unique_name,
-    check_uuid, check_uuid_list, path_segment)
+    check_uuid, check_uuid_list, option_number, parse_number, path_segment)
 
 UUID = "0CCC7B54-4DF3-4BCA-A65A-3DA1ECC777F0"
 
@@ -118,3 +119,43 @@ def test_seconds_out_of_range_or_not_a_number(value, allow_zero, message):
 def test_unknown_keys_that_are_not_strings_are_named_too():
     with pytest.raises(InvalidInput, match=r"^select has unknown key\(s\) 5, colour; use status"):
         check_keys({5: "x", "colour": "red", "status": "open"}, ("status",), "select")
+
+
+# One way to read a number: ASCII digits only, from a header, a body or an option -----------------
+
+
+@pytest.mark.parametrize("text, decimal, number", [
+    ("0", False, 0), ("42", False, 42), (" 7\t", False, 7), ("007", False, 7),
+    ("2.5", True, 2.5), ("3", True, 3.0), (".5", True, 0.5), ("5.", True, 5.0),
+])
+def test_ascii_digits_are_numbers(text, decimal, number):
+    parsed = parse_number(text, decimal)
+    assert parsed == number and type(parsed) is type(number)
+
+
+@pytest.mark.parametrize("text", [
+    "²", "１", "٣", "１５００", "1_0", "1e3", "-1", "+1", "0x10", "inf", "nan", "", " ", "1 2", "1.5.2", "1,5",
+    "5\n5", "9" * 31, None, 5, 2.5, True,
+])
+@pytest.mark.parametrize("decimal", [False, True])
+def test_anything_else_is_no_number(text, decimal):
+    assert parse_number(text, decimal) is None
+
+
+def test_a_decimal_point_only_where_allowed():
+    assert parse_number("2.5") is None and parse_number("2.5", decimal=True) == 2.5
+
+
+@pytest.mark.parametrize("value, decimal, expected", [
+    ("8", False, 8), ("2.5", True, 2.5), ("30", True, 30), ("²", False, "²"), ("１", True, "１"), (8, False, 8),
+    (2.5, True, 2.5), (None, False, None),
+])
+def test_option_number_reads_text_and_leaves_the_rest_to_the_check(value, decimal, expected):
+    assert option_number(value, decimal) == expected
+
+
+@pytest.mark.parametrize("text", ["now-٣h", "now-１d", "٢٠٢٦-11-01", "2026-11-01T0８:00:00Z", "2026-11-01T08:00:00+0٢:00"])
+def test_time_bounds_take_ascii_digits_only(text):
+    with pytest.raises(InvalidInput, match="^created_at.lte must be"):
+        parse_bound(text, "created_at.lte")
+    assert parse_instant(text) is None
