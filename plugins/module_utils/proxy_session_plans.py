@@ -15,11 +15,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.commsops.sessions.plugins.module_utils.bulk import (
-    PAST, UNKNOWN_REASON, failure, parallel_map, read_each, run_plans, with_outcome)
+    PAST, UNKNOWN_REASON, carried_out, failure, parallel_map, read_each, run_plans, with_outcome)
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
-from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import TimeWindow, to_utc_string
+from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import TimeWindow, parse_instant, to_utc_string
 from ansible_collections.commsops.sessions.plugins.module_utils.twilio_proxy import (
-    STATUSES, check_participant_count, check_ttl, participant_fields)
+    STATUSES, canonical_identifier, check_participant_count, check_ttl, participant_fields)
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_dict, check_sid, check_unique_name
 
 WINDOWS = ("date_created", "date_updated", "date_last_interaction", "date_expiry", "last_activity")
@@ -98,8 +98,13 @@ def session_keys(params):
 
 
 def declared_session(params):
-    """proxy_session's options as the API's values, every one checked before any request."""
+    """proxy_session's options as the API's values, every one checked before any request. Participants'
+    identifiers are in their canonical spelling (canonical_identifier): what is compared and sent."""
     service_sid, sid, unique_name = session_keys(params)
+    state = params.get("state", "present")
+    if state == "absent" and not sid and unique_name is None:
+        # Nothing to find: "no change" would let a forgotten key read as "the session is gone".
+        raise InvalidInput("state=absent needs sid or unique_name to know which session to delete")
     want = {}
     if params.get("ttl") is not None:
         want["ttl"] = check_ttl(params["ttl"])
@@ -111,12 +116,13 @@ def declared_session(params):
     participants = params.get("participants")
     if participants is not None:
         check_participant_count(len(participants), "participants has %d entries" % len(participants))
-        identifiers = [p.get("identifier") for p in participants]
-        if len(set(identifiers)) != len(identifiers):
-            raise InvalidInput("participants has the same identifier twice")
         for participant in participants:
             participant_fields(participant)
-    state = params.get("state", "present")
+        participants = [dict(p, identifier=canonical_identifier(p["identifier"])) for p in participants]
+        identifiers = [p["identifier"] for p in participants]
+        if len(set(identifiers)) != len(identifiers):
+            raise InvalidInput("participants has the same identifier twice (%s), spelled alike or not"
+                               % ", ".join(sorted(set(i for i in identifiers if identifiers.count(i) > 1))))
     if state == "absent" and participants:
         raise InvalidInput("participants has no meaning with state=absent")
     return dict(service_sid=service_sid, sid=sid, unique_name=unique_name, state=state, want=want,
@@ -128,15 +134,38 @@ def read_session(client, declared):
     two different sessions, and a session cannot be created with a chosen SID."""
     service_sid, sid, unique_name = declared["service_sid"], declared["sid"], declared["unique_name"]
     current = client.find_session(service_sid, sid=sid) if sid else \
-        client.find_session(service_sid, unique_name=unique_name) if unique_name else None
+        find_named(client, service_sid, unique_name) if unique_name is not None else None
     if sid and unique_name and (current is None or current.get("unique_name") != unique_name):
-        other = client.find_session(service_sid, unique_name=unique_name)
+        other = find_named(client, service_sid, unique_name)
         if other is not None and other["sid"] != sid:
             raise InvalidInput("sid and unique_name point at different sessions (%s is %s)" % (unique_name, other["sid"]))
     if current is None and sid and declared["state"] == "present":
         raise InvalidInput("sid: no session %s in service %s; a session cannot be created with a chosen SID "
                            "(give unique_name instead)" % (sid, service_sid))
     return current, client.list_participants(service_sid, current["sid"]) if current else []
+
+
+def find_named(client, service_sid, unique_name):
+    """The session whose unique_name is this one, or None. The client already matches the name exactly
+    (the API may answer a name shaped like a SID with another session); a session of another name is
+    never taken for it, on any path."""
+    found = client.find_session(service_sid, unique_name=unique_name)
+    return found if found is not None and found.get("unique_name") == unique_name else None
+
+
+def same_instant(stored, declared):
+    """Whether the server's timestamp and the declared one (a UTC string) are the same instant, however
+    each is spelled (...00.000+00:00 and ...00Z are)."""
+    if stored == declared:
+        return True
+    stored_at, declared_at = parse_instant(stored), parse_instant(declared)
+    return stored_at is not None and stored_at == declared_at
+
+
+def field_differs(current, want, key):
+    if key == "date_expiry":
+        return not same_instant(current.get(key), want[key])
+    return current.get(key) != want[key]
 
 
 def plan_session(current, current_participants, declared):
@@ -148,7 +177,24 @@ def plan_session(current, current_participants, declared):
         return dict(NO_CHANGES, action="create", create=dict(CREATE_DEFAULTS, unique_name=declared["unique_name"],
                                                              **declared["want"]), add=declared["participants"] or [])
     changes = plan_changes(current, current_participants, declared)
-    return dict(changes, action="none" if changes == NO_CHANGES else "update")
+    plan = dict(changes, action="none" if changes == NO_CHANGES else "update")
+    warnings = participant_warnings(current_participants, declared)
+    return dict(plan, warnings=warnings) if warnings else plan
+
+
+def participant_warnings(current_participants, declared):
+    """What the plan cannot converge, as messages for the module to warn with: a participant cannot be
+    updated, and one removed cannot be added again, so a friendly_name that differs stays as it is."""
+    stored = dict((canonical_identifier(p.get("identifier")), p) for p in current_participants or [])
+    warnings = []
+    for participant in declared["participants"] or []:
+        existing = stored.get(participant["identifier"])
+        wanted = participant.get("friendly_name")
+        if existing is not None and wanted is not None and existing.get("friendly_name") != wanted:
+            warnings.append("participant %s (%s) keeps friendly_name %r, not %r: the API cannot change a participant, "
+                            "and one removed cannot be added to the session again" % (
+                                participant["identifier"], existing.get("sid"), existing.get("friendly_name"), wanted))
+    return warnings
 
 
 def plan_changes(current, current_participants, declared):
@@ -160,14 +206,15 @@ def plan_changes(current, current_participants, declared):
     if unique_name is not None and current.get("unique_name") != unique_name:
         raise InvalidInput("unique_name cannot change on an existing session (it is %r): delete the session "
                            "(state=absent) and create it again" % current.get("unique_name"))
-    update = dict((key, want[key]) for key in ("ttl", "date_expiry") if key in want and current.get(key) != want[key])
+    update = dict((key, want[key]) for key in ("ttl", "date_expiry") if key in want and field_differs(current, want, key))
     closed, close = current.get("status") == "closed", want.get("status") == "closed"
     reopen = closed and want.get("status") in ("open", "in-progress")
+    # Declared identifiers are canonical already (declared_session); the stored ones are compared the same way.
     wanted = [p["identifier"] for p in participants or []]
     existing = list(current_participants or [])
-    known = set(p.get("identifier") for p in existing)
+    known = set(canonical_identifier(p.get("identifier")) for p in existing)
     add = [p for p in participants or [] if p["identifier"] not in known]
-    remove = [p for p in existing if declared["purge"] and p.get("identifier") not in wanted]
+    remove = [p for p in existing if declared["purge"] and canonical_identifier(p.get("identifier")) not in wanted]
     after = len(existing) - len(remove) + len(add)
     check_participant_count(after, "participants: the session has %d participants and would have %d (use "
                                    "purge_participants=true to replace them)" % (len(existing), after))
@@ -233,7 +280,7 @@ def create_or_adopt(client, declared):
     except ApiError as exc:
         if not unique_name or exc.status is None or not 400 <= exc.status < 500:
             raise
-        existing = client.find_session(service_sid, unique_name=unique_name)
+        existing = find_named(client, service_sid, unique_name)
         if existing is None:
             raise
         return None, existing
@@ -287,7 +334,7 @@ def apply_and_settle(client, declared, session, plan):
 
 def given_sessions(client, service_sid, sids):
     """Sessions by SID, in bulk.read_each's shape."""
-    return read_each(sids, lambda sid: client.find_session(service_sid, sid=sid), client.http.workers)
+    return read_each(sids, lambda sid: client.find_session(service_sid, sid=sid), client.http.workers, client.http._redact)
 
 
 def plan_given(found, service_sid, action):
@@ -304,20 +351,21 @@ def plan_given(found, service_sid, action):
 
 
 def plan_action(session, action):
-    """What close or delete would do to one session, as data."""
+    """What close or delete would do to one session, as data: a "would_change" plan until carry_out has done it."""
     entry = dict(sid=session.get("sid"), service_sid=session.get("service_sid"), unique_name=session.get("unique_name"),
                  status=session.get("status"), date_created=session.get("date_created"),
                  date_last_interaction=session.get("date_last_interaction"), action=action)
     if action == "close" and session.get("status") == "closed":
         return with_outcome(entry, "skipped", reason="already closed")
-    return with_outcome(entry, "changed", reason="%s session" % action)
+    return with_outcome(entry, "would_change", reason="%s session" % action)
 
 
 def carry_out(client, plans):
     """Send the planned closes and deletes; return the plans with what happened.
 
     A close that meets 80607 (closed meanwhile, or by our own attempt whose answer was lost) and an
-    action that gave up after an attempt that may have been applied are settled by reading the session."""
+    action that gave up after an attempt that may have been applied are settled by reading the session. Any
+    unexpected error while acting leaves that session unknown (the action may have been sent)."""
     def act(entry):
         try:
             if entry["action"] == "delete":
@@ -325,7 +373,7 @@ def carry_out(client, plans):
                     return with_outcome(entry, "skipped", reason="already gone")
             else:
                 client.update_session(entry["service_sid"], entry["sid"], status="closed")
-            return dict(entry, reason=PAST[entry["action"]])
+            return carried_out(entry, PAST[entry["action"]])
         except ApiError as exc:
             if exc.may_have_applied or (entry["action"] == "close" and is_closed_error(exc)):
                 return settle(entry, exc)
@@ -342,7 +390,7 @@ def carry_out(client, plans):
         if not done:
             raise exc
         if exc.may_have_applied:
-            return dict(entry, reason="%s (the answer was lost; reading the session showed it done)" % PAST[entry["action"]])
+            return carried_out(entry, "%s (the answer was lost; reading the session showed it done)" % PAST[entry["action"]])
         return with_outcome(entry, "skipped", reason="already closed")
 
-    return run_plans(plans, act, client.http.workers)
+    return run_plans(plans, act, client.http.workers, client.http._redact)

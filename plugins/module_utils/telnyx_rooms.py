@@ -101,7 +101,22 @@ class TelnyxRooms:
 
     def _each_item(self, path, params, page_size):
         """Page 1 tells total_pages; the rest are fetched on the shared pool, at most the client's workers
-        at a time. Items are yielded page by page."""
+        at a time. Items are yielded page by page, in page order.
+
+        A server that does not page as asked never gives a quiet partial list. The rule:
+
+        - a page whose meta.page_number is not the page asked for is an error;
+        - a later page whose items were all read before is an error, unless the totals the pages reported
+          (meta.total_results) moved by at least as many items while we read;
+        - a listing that ends with fewer distinct items than the smallest meta.total_results a page
+          reported is an error, unless the shortfall is no more than that movement of the totals.
+
+        Sessions that arrive or leave while we read shift the others between pages: a few are then seen
+        twice (the first is kept) or missed, and each arrival or departure shows in the totals of the pages
+        read after it; that is the movement tolerated. In doubt it refuses: a rerun reads again, while a
+        partial list would silently leave sessions out. The last check can only come once every page was
+        read, after their items were yielded: whoever acts on a listing must read it to the end first
+        (the bulk modules plan the whole listing before they carry out any plan)."""
         page_size = max(1, min(MAX_PAGE_SIZE, int(page_size)))
         where = self.http.log_path(path)
 
@@ -110,21 +125,33 @@ class TelnyxRooms:
             query["page[number]"] = str(number)
             query["page[size]"] = str(page_size)
             body = self.http.request("GET", path, params=query)[1]
-            return expect_object(body, "data", list, "GET", where), expect_object(body, "meta", dict, "GET", where)
+            data = expect_object(body, "data", list, "GET", where)
+            meta = expect_object(body, "meta", dict, "GET", where)
+            said = meta.get("page_number")
+            if _whole(said) and said != number:
+                raise self.http.error("asked for page %d, the server sent page %d: it does not page as asked; "
+                                      "refusing a partial list" % (number, said), "GET", path)
+            return number, data, meta
 
-        first, meta = page(1)
-        last = self._page_count(meta, page_size, path)
+        first = page(1)
+        last = self._page_count(first[2], page_size, path)
         pages = [first]
-        if first and last > 1:
-            pages = itertools.chain(pages, self._later_pages(lambda number: page(number)[0], last))
-        # Sessions that move between pages while we read would show up twice: keep the first.
-        seen = set()
-        for items in pages:
-            for item in items:
-                key = item.get("id")
-                if key is None or key not in seen:
-                    seen.add(key)
-                    yield item
+        if first[1] and last > 1:
+            pages = itertools.chain(pages, self._later_pages(page, last))
+        seen, totals, count, moved = set(), [], 0, 0
+        for number, items, meta in pages:
+            if _whole(meta.get("total_results")):
+                totals.append(meta["total_results"])
+                moved = max(totals) - min(totals)
+            fresh = _unseen(items, seen)
+            if number > 1 and items and not fresh and len(items) > moved:
+                raise self.http.error("page %s repeats %d items already read: the server does not page as asked "
+                                      "(page[number] ignored?); refusing a partial list" % (number, len(items)), "GET", path)
+            count += len(fresh)
+            yield from fresh
+        if totals and count < min(totals) - moved:
+            raise self.http.error("the listing ended with %d items, but meta.total_results said %d: the server does not "
+                                  "page as asked; refusing a partial list" % (count, min(totals)), "GET", path)
 
     def _page_count(self, meta, page_size, path):
         """meta.total_pages, when it is a whole number that meta.total_results and MAX_PAGES allow."""
@@ -146,9 +173,10 @@ class TelnyxRooms:
         return max(1, total_pages)
 
     def _later_pages(self, page, last):
-        """The items of pages 2..last, a list per page, with at most the client's workers in flight (never
-        one future per page: last may be large). An empty page means the list ended: no more are asked
-        for, and the pages already asked for are still read, so none is lost."""
+        """page(number) of pages 2..last, (number, items, meta) each, with at most the client's workers in
+        flight (never one future per page: last may be large). An empty page means the list ended: no more
+        are asked for, and the pages already asked for are still read, so none is lost (whether the list
+        ended where meta.total_results said is for _each_item to judge)."""
         ended = []
 
         def numbers():
@@ -157,10 +185,10 @@ class TelnyxRooms:
                     return
                 yield number
 
-        for data in bounded_map(page, numbers(), self.http.workers):
-            if not data:
+        for answer in bounded_map(page, numbers(), self.http.workers):
+            if not answer[1]:
                 ended.append(True)
-            yield data
+            yield answer
 
     # Actions ---------------------------------------------------------------
 
@@ -180,6 +208,19 @@ class TelnyxRooms:
 
 def _whole(value):
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _unseen(items, seen):
+    """The items whose id (a string) is not in seen yet, which learns them; items without one are kept."""
+    fresh = []
+    for item in items:
+        key = item.get("id")
+        if not isinstance(key, str):
+            fresh.append(item)
+        elif key not in seen:
+            seen.add(key)
+            fresh.append(item)
+    return fresh
 
 
 def participants_value(participants):

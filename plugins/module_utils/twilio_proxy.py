@@ -14,14 +14,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 
 from urllib.parse import urlsplit
 
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import (
-    MAX_PAGES, ApiError, HttpClient, expect_object)
+    MAX_PAGES, ApiError, HttpClient, expect_object, shown)
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import to_utc_string
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import (
-    InvalidInput, check_int_range, check_sid, check_unique_name, path_segment)
+    InvalidInput, check_int_range, check_sid, check_unique_name, option_number, path_segment)
 
 DEFAULT_BASE_URL = "https://proxy.twilio.com"
 MAX_PAGE_SIZE = 1000
@@ -30,6 +31,13 @@ MODES = ("message-only", "voice-only", "voice-and-message")
 STATUSES = ("open", "in-progress", "closed")
 PARTICIPANT_FIELDS = (("identifier", "Identifier"), ("friendly_name", "FriendlyName"),
                       ("proxy_identifier", "ProxyIdentifier"), ("proxy_identifier_sid", "ProxyIdentifierSid"))
+# A phone number as people write it: a leading +, then digits and the separators people put between them.
+_PHONE_RE = re.compile(r"\+[0-9 ()./-]*[0-9][0-9 ()./-]*")
+_PHONE_SEPARATORS = re.compile(r"[ ()./-]")
+# A channel address such as whatsapp:+15550100001 or messenger:123456: the channel, a colon, the address.
+_CHANNEL_RE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*:)(.*)", re.DOTALL)
+# The API reads /Sessions/{Sid} as a SID first, so a unique name of this shape may fetch another session.
+_SESSION_SID_RE = re.compile(r"KC[0-9a-f]{32}", re.IGNORECASE)
 
 
 def session_form(unique_name=None, date_expiry=None, ttl=None, mode=None, status=None, participants=None):
@@ -56,7 +64,7 @@ def session_form(unique_name=None, date_expiry=None, ttl=None, mode=None, status
 
 def check_ttl(ttl):
     """Seconds a session lives after its last interaction; 0 means no limit."""
-    return check_int_range(ttl, "ttl", 0)
+    return check_int_range(option_number(ttl), "ttl", 0)
 
 
 def check_participant_count(count, what):
@@ -65,13 +73,36 @@ def check_participant_count(count, what):
         raise InvalidInput("%s; a Proxy session has at most %d participants" % (what, MAX_PARTICIPANTS))
 
 
+def canonical_identifier(identifier):
+    """One spelling of a participant's identifier, to compare and to send.
+
+    A phone number, bare or after a channel prefix (whatsapp:), becomes E.164: +15550100001 for
+    ' +1 (555) 010-0001 '. Anything else (messenger:123456, a channel's own ids, None) is returned
+    as it is: it is not ours to respell."""
+    if not isinstance(identifier, str):
+        return identifier
+    channel = _CHANNEL_RE.fullmatch(identifier.strip())
+    prefix, address = channel.groups() if channel else ("", identifier)
+    if not _PHONE_RE.fullmatch(address.strip()):
+        return identifier
+    return prefix + _PHONE_SEPARATORS.sub("", address.strip())
+
+
 def participant_fields(participant):
-    """{'identifier': ..., 'friendly_name': ...} -> {'Identifier': ..., 'FriendlyName': ...}."""
+    """{'identifier': ..., 'friendly_name': ...} -> {'Identifier': ..., 'FriendlyName': ...}, the identifier
+    in its canonical spelling (canonical_identifier)."""
     if not isinstance(participant, dict) or not participant.get("identifier"):
         raise InvalidInput("each participant needs an identifier")
     if participant.get("proxy_identifier_sid"):
         check_sid(participant["proxy_identifier_sid"], "PN", "participants.proxy_identifier_sid")
-    return dict((wire, participant[ours]) for ours, wire in PARTICIPANT_FIELDS if participant.get(ours) is not None)
+    fields = dict((wire, participant[ours]) for ours, wire in PARTICIPANT_FIELDS if participant.get(ours) is not None)
+    fields["Identifier"] = canonical_identifier(fields["Identifier"])
+    return fields
+
+
+def looks_like_session_sid(name):
+    """Whether a unique name has the shape of a session SID (the API would take it for one)."""
+    return isinstance(name, str) and _SESSION_SID_RE.fullmatch(name) is not None
 
 
 class TwilioProxy:
@@ -112,15 +143,30 @@ class TwilioProxy:
 
     def each_session(self, service_sid, page_size=MAX_PAGE_SIZE):
         """The sessions of list_sessions, yielded as their pages come: a long listing is never held whole."""
-        return self._each_item(self._sessions(service_sid), "sessions", page_size)
+        return self._each_item(self._sessions(service_sid), "sessions", page_size, {"service_sid": service_sid})
 
     def find_session(self, service_sid, sid=None, unique_name=None):
         """The session by SID or unique name, or None when the API says 404 (only then: an empty
-        200 is an ApiError, never "no such session", which would make proxy_session create one)."""
+        200 is an ApiError, never "no such session", which would make proxy_session create one).
+
+        A session found by unique name always has that unique name. The API resolves /Sessions/{Sid}
+        by SID first, so a name shaped like a SID would fetch another session (or none): such a name,
+        and any fetch that answers with a session of another name, is looked up in the service's
+        listing, matched exactly."""
         if sid:
-            path = self._session(service_sid, sid)
-        else:
-            path = "%s/%s" % (self._sessions(service_sid), path_segment(check_unique_name(unique_name)))
+            return self._fetch_or_none(self._session(service_sid, sid))
+        name = check_unique_name(unique_name)
+        if not looks_like_session_sid(name):
+            found = self._fetch_or_none("%s/%s" % (self._sessions(service_sid), path_segment(name)))
+            if found is None or found.get("unique_name") == name:
+                return found
+        return self.find_session_in_listing(service_sid, name)
+
+    def find_session_in_listing(self, service_sid, unique_name):
+        """The session whose unique_name is exactly this one, from the listing; None when there is none."""
+        return next((s for s in self.each_session(service_sid) if s.get("unique_name") == unique_name), None)
+
+    def _fetch_or_none(self, path):
         try:
             return self._fetch_session(path)
         except ApiError as exc:
@@ -152,7 +198,8 @@ class TwilioProxy:
     # Participants ----------------------------------------------------------
 
     def list_participants(self, service_sid, session_sid):
-        return list(self._each_item(self._session(service_sid, session_sid) + "/Participants", "participants", MAX_PAGE_SIZE))
+        return list(self._each_item(self._session(service_sid, session_sid) + "/Participants", "participants", MAX_PAGE_SIZE,
+                                    {"service_sid": service_sid, "session_sid": session_sid}))
 
     def create_participant(self, service_sid, session_sid, participant):
         """Add one participant. After an ambiguous failure the retry first looks for its identifier."""
@@ -161,7 +208,7 @@ class TwilioProxy:
 
         def recover():
             for existing in self.list_participants(service_sid, session_sid):
-                if existing.get("identifier") == fields["Identifier"]:
+                if canonical_identifier(existing.get("identifier")) == fields["Identifier"]:
                     return existing
             return None
 
@@ -194,30 +241,59 @@ class TwilioProxy:
         expect_object(body, "sid", str, "GET", self.http.log_path(path))
         return body
 
-    def _each_item(self, path, key, page_size):
-        """Follow meta.next_page_url, which must stay on the API's own origin (credentials go with it),
-        must not come back to a page already read, and must not follow an empty page. Items are yielded
-        page by page."""
-        visited, where = set(), self.http.log_path(path)
+    def _each_item(self, path, key, page_size, owner=None):
+        """Follow meta.next_page_url; items are yielded page by page, each page once it has been checked.
+
+        A next page must stay on the API's own origin (credentials go with it) and on the listing's own
+        path (the same service, the same session, the same resource: only the query may change), must not
+        come back to a page already read, and must not follow an empty page. owner ({field: value}, such as
+        the service_sid asked for) is what each item must say it belongs to, when it says so: an item of
+        another service is an error, never yielded (bulk plans address the service an item names).
+
+        Twilio's meta has no total, so a short listing can only show as repeats: a page whose items were
+        all read before (the server ignores its own page token) is an error; an item seen twice is dropped.
+        Every check raises before the page it is about is yielded and before the next page is asked for."""
+        visited, seen, where = set(), set(), self.http.log_path(path)
         url, params = path, {"PageSize": str(max(1, min(MAX_PAGE_SIZE, int(page_size))))}
         while True:
             body = self.http.request("GET", url, params=params)[1]
             page = expect_object(body, key, list, "GET", where)
             next_url = expect_object(body, "meta", dict, "GET", where).get("next_page_url")
-            yield from page
+            self._check_owner(page, owner, key, path)
+            fresh = _unseen(page, "sid", seen)
+            if page and not fresh:
+                raise self.http.error("a page repeats %d %s already read: the server does not follow its own "
+                                      "next_page_url; refusing a partial list" % (len(page), key), "GET", path)
+            if next_url:
+                self._check_next_page(next_url, page, visited, path)
+            yield from fresh
             if not next_url:
                 return
-            self._check_next_page(next_url, page, visited, path)
             visited.add(next_url)
             url, params = next_url, None
 
+    def _check_owner(self, page, owner, key, path):
+        """An ApiError when an item says it belongs to another service or session than the one listed
+        (SIDs compared without case: the options accept either case of hex digits)."""
+        for field, wanted in sorted((owner or {}).items()):
+            for item in page:
+                said = item.get(field, wanted)
+                if not (isinstance(said, str) and said.lower() == wanted.lower()):
+                    raise self.http.error("the listing of %s holds an item whose %s is %s: refusing %s of another %s"
+                                          % (wanted, field, shown(item[field]), key, field.split("_")[0]), "GET", path)
+
     def _check_next_page(self, next_url, page, visited, path):
-        """An ApiError unless next_url leads somewhere new on our own origin, after a page with items."""
+        """An ApiError unless next_url leads somewhere new on our own origin and the listing's own path,
+        after a page with items."""
         target = _origin_of(next_url)
         if target is None:
             problem = "meta.next_page_url is not a URL"
         elif target != self._origin:
             problem = "refusing to follow next_page_url to another host (%s)" % target[1]
+        elif urlsplit(next_url).path != urlsplit(self.http.url_for(path)).path:
+            # Another service's or session's listing: following it would act on what was not selected.
+            problem = "refusing to follow next_page_url to another path (%s): a next page must list the same " \
+                "resource" % shown(urlsplit(next_url).path, 200)
         elif not page:
             # Stopping could drop the pages behind it; following could loop: neither is safe.
             problem = "meta.next_page_url after an empty page"
@@ -228,6 +304,19 @@ class TwilioProxy:
         else:
             return
         raise self.http.error(problem, "GET", path)
+
+
+def _unseen(page, field, seen):
+    """The items of page whose `field` (a string id) is not in seen yet, which learns them; items without one are kept."""
+    fresh = []
+    for item in page:
+        key = item.get(field)
+        if not isinstance(key, str):
+            fresh.append(item)
+        elif key not in seen:
+            seen.add(key)
+            fresh.append(item)
+    return fresh
 
 
 def _origin_of(url):

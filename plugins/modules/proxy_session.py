@@ -15,7 +15,10 @@ version_added: 0.1.0
 description:
   - Creates a Proxy session, converges an existing one (TTL, expiry, status, participants) or deletes it.
   - The session is found by O(sid) or O(unique_name). Without either, O(state=present) creates a new session on
-    every run, which is not idempotent; give a O(unique_name) to make it so.
+    every run, which is not idempotent; give a O(unique_name) to make it so. O(state=absent) needs one of them.
+  - A session found by O(unique_name) always has exactly that unique name. The API reads a key shaped like a session
+    SID (C(KC) and 32 hexadecimal digits) as a SID first, so such a name is looked up in the service's list of
+    sessions instead; a session of another name is never updated or deleted in its place.
   - O(mode) and O(unique_name) cannot change on an existing session. Asking for a different one fails and says how
     to proceed; the module never deletes a session by itself.
   - A session has at most two participants; asking for more fails before any request.
@@ -24,6 +27,9 @@ description:
     the session and reports no change unless our own request closed it. When the API gives up after an attempt that
     may have been applied, the session is read again; if it is as declared the task succeeds, otherwise it fails
     saying the change may have been applied and a rerun converges.
+notes:
+  - Participants cannot be updated through the API. A declared O(participants[].friendly_name) that differs from the
+    stored one gives a warning, not a change.
 author:
   - commsops maintainers (@commsops)
 extends_documentation_fragment:
@@ -73,11 +79,14 @@ options:
     type: str
     choices: [open, in-progress, closed]
   ttl:
-    description: Seconds the session lives after its last interaction (or its creation); 0 means no limit.
-    type: int
+    description:
+      - Seconds the session lives after its last interaction (or its creation); 0 means no limit.
+      - A whole number, in ASCII digits when given as text.
+    type: raw
   date_expiry:
     description:
-      - When the session expires, as an ISO 8601 timestamp in any zone; compared and sent in UTC.
+      - When the session expires, as an ISO 8601 timestamp in any zone; sent in UTC, and compared as an instant, so
+        V(2026-12-31T01:00:00+01:00) and the server's C(2026-12-31T00:00:00.000+00:00) are no change.
       - A relative value such as C(now+1d) is accepted, but it is a new instant on every run, so every run reports a
         change. To keep a session alive for a while after its last interaction, and converge, use O(ttl) instead.
     type: str
@@ -89,11 +98,20 @@ options:
     description:
       - The participants, matched by O(participants[].identifier). Missing ones are added; with
         O(purge_participants=true) the ones not listed are removed. At most two.
+      - A phone number is compared and sent in one spelling (E.164), with or without a channel prefix such as
+        C(whatsapp:), so V(+1 555-010-0001) and V(+15550100001) are the same participant. Other identifiers (for
+        example V(messenger:123456)) are compared and sent exactly as written.
+      - The API cannot change a participant, and one removed cannot be added to the session again. So a participant
+        whose O(participants[].friendly_name) differs from the stored one is left as it is, and the task warns,
+        naming the participant; even with O(purge_participants=true) it is not removed and re-added.
     type: list
     elements: dict
     suboptions:
       identifier:
-        description: The participant's phone number or channel address, for example V(+15558675310).
+        description:
+          - The participant's phone number or channel address, for example V(+15558675310) or
+            V(whatsapp:+15558675310). A phone number is sent in E.164 form (spaces, dashes, dots and parentheses
+            removed).
         type: str
         required: true
       friendly_name:
@@ -222,12 +240,14 @@ def main():
             unique_name=dict(type="str"),
             state=dict(type="str", default="present", choices=["present", "absent"]),
             status=dict(type="str", choices=["open", "in-progress", "closed"]),
-            ttl=dict(type="int"),
+            ttl=dict(type="raw"),
             date_expiry=dict(type="str"),
             mode=dict(type="str", choices=["message-only", "voice-only", "voice-and-message"]),
             participants=dict(type="list", elements="dict", options=PARTICIPANT),
             purge_participants=dict(type="bool", default=False),
         ),
+        # absent without a key would find nothing and report "no change": refused before any request.
+        required_if=[("state", "absent", ("sid", "unique_name"), True)],
         supports_check_mode=True,
     )
     with reported_errors(module):
@@ -235,6 +255,8 @@ def main():
         client = module_client(module, twilio_client)
         current, participants = read_session(client, declared)
         plan = plan_session(current, participants, declared)
+        for warning in plan.get("warnings", []):
+            module.warn(warning)
         changed = plan["action"] != "none"
         after, after_participants = expected_after(current, participants, plan) if changed else (current, participants)
         if changed and not module.check_mode:

@@ -28,16 +28,16 @@ def room(active=True, present=(), left=(), **fields):
 # Telnyx: plan_action(session, action, participants, exclude) -> outcome, participants acted on, reason
 ROOM_PLANS = [
     ("end an active session", room(present=[P1, P2], left=[P3]), "end", None, None,
-     "changed", [P1, P2], "ends the session (2 present)"),
+     "would_change", [P1, P2], "ends the session (2 present)"),
     ("end an ended session", room(active=False, left=[P1]), "end", None, None, "skipped", [], "already ended"),
-    ("kick everyone present", room(present=[P1, P2]), "kick", "all", [], "changed", [P1, P2], "2 participant(s)"),
-    ("kick all but the excluded", room(present=[P1, P2]), "kick", "all", [P1], "changed", [P2], "1 participant(s)"),
-    ("kick one who is there", room(present=[P1, P2]), "kick", [P2], [], "changed", [P2], "1 participant(s)"),
+    ("kick everyone present", room(present=[P1, P2]), "kick", "all", [], "would_change", [P1, P2], "2 participant(s)"),
+    ("kick all but the excluded", room(present=[P1, P2]), "kick", "all", [P1], "would_change", [P2], "1 participant(s)"),
+    ("kick one who is there", room(present=[P1, P2]), "kick", [P2], [], "would_change", [P2], "1 participant(s)"),
     ("kick one who left", room(present=[P1], left=[P2]), "kick", [P2], [], "skipped", [],
      "no targeted participant is present"),
     ("kick the excluded only", room(present=[P1]), "kick", [P1], [P1], "skipped", [], "no targeted participant is present"),
     ("mute in an ended session", room(active=False), "mute", "all", [], "skipped", [], "session has ended"),
-    ("unmute everyone", room(present=[P3]), "unmute", "all", [], "changed", [P3], "1 participant(s)"),
+    ("unmute everyone", room(present=[P3]), "unmute", "all", [], "would_change", [P3], "1 participant(s)"),
 ]
 
 
@@ -46,7 +46,7 @@ ROOM_PLANS = [
 def test_room_plan_action(case, session, action, participants, exclude, outcome, acted_on, reason):
     plan = rooms.plan_action(session, action, participants, exclude)
     assert (plan["outcome"], plan["participants"], plan["reason"]) == (outcome, acted_on, reason), case
-    assert plan["changed"] == (outcome == "changed") and "skipped" not in plan
+    assert plan["changed"] is False and "skipped" not in plan  # a plan is not done
 
 
 # Telnyx: Selection(spec).matches(session)
@@ -77,11 +77,11 @@ def proxy_session(**fields):
 
 # Twilio: plan_action(session, action) -> outcome, reason
 PROXY_PLANS = [
-    (proxy_session(), "close", "changed", "close session"),
-    (proxy_session(status="open"), "close", "changed", "close session"),
+    (proxy_session(), "close", "would_change", "close session"),
+    (proxy_session(status="open"), "close", "would_change", "close session"),
     (proxy_session(status="closed"), "close", "skipped", "already closed"),
-    (proxy_session(status="closed"), "delete", "changed", "delete session"),
-    (proxy_session(status=None), "close", "changed", "close session"),
+    (proxy_session(status="closed"), "delete", "would_change", "delete session"),
+    (proxy_session(status=None), "close", "would_change", "close session"),
 ]
 
 
@@ -172,3 +172,96 @@ def test_expected_after_is_what_diff_and_check_mode_show():
     after, after_people = proxy.expected_after(current, people, plan)
     assert proxy.diff_view(after, after_people) == {"unique_name": "order-1", "status": "in-progress", "ttl": 90,
                                                     "mode": "voice-and-message", "date_expiry": None, "participants": ["+2"]}
+
+
+# Issue 17: one spelling of a number, one instant of a time, the session that has the name --------
+
+PHONE = "+15550100001"
+SPELLINGS = ["+1 555 010 0001", "+1-555-010-0001", " +15550100001 ", "+1 (555) 010.0001", PHONE]
+
+
+def named(identifier, friendly_name=None, sid="KP" + "0" * 32):
+    return dict(person(identifier, sid), friendly_name=friendly_name)
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_a_phone_number_in_another_spelling_is_the_same_participant(spelling):
+    stored = [person(PHONE, "KP" + "1" * 32), person("+15550100002", "KP" + "2" * 32)]
+    for extra in ({}, {"purge_participants": True}):
+        want = declared(participants=[{"identifier": spelling}, {"identifier": "+1 555 010 0002"}], **extra)
+        assert proxy.plan_session(proxy_session(), stored, want) == dict(NOTHING, action="none"), extra
+
+
+@pytest.mark.parametrize("stored, spelling", [
+    ("whatsapp:+15550100001", "whatsapp:+1 555-010-0001"),
+    ("whatsapp:+15550100001", " whatsapp: +1 555 010 0001 "),
+])
+def test_channel_addresses_compare_by_their_number(stored, spelling):
+    assert proxy.plan_session(proxy_session(), [person(stored)], declared(participants=[{"identifier": spelling}],
+                                                                          purge_participants=True))["action"] == "none"
+
+
+def test_a_new_participant_is_planned_and_sent_in_the_canonical_spelling():
+    plan = proxy.plan_session(proxy_session(), [], declared(participants=[
+        {"identifier": "+1 555-010-0001", "friendly_name": "Ann"}, {"identifier": "messenger:123 456"}]))
+    # A phone number is respelled; what is not one (a channel's own id) is sent exactly as written.
+    assert plan["add"] == [{"identifier": PHONE, "friendly_name": "Ann"}, {"identifier": "messenger:123 456"}]
+    created = proxy.plan_session(None, [], declared(participants=[{"identifier": "whatsapp:+1 555 010 0001"}]))
+    assert created["add"] == [{"identifier": "whatsapp:" + PHONE}]
+
+
+def test_two_spellings_of_one_number_are_one_participant_twice():
+    with pytest.raises(InvalidInput, match="the same identifier twice"):
+        declared(participants=[{"identifier": PHONE}, {"identifier": "+1 555 010 0001"}])
+
+
+def test_a_friendly_name_that_differs_is_a_warning_naming_the_participant_not_a_change():
+    stored = [named(PHONE, "Ann")]
+    for extra in ({}, {"purge_participants": True}):
+        plan = proxy.plan_session(proxy_session(), stored, declared(
+            participants=[{"identifier": "+1 555 010 0001", "friendly_name": "Bob"}], **extra))
+        assert plan["action"] == "none" and plan["add"] == [] and plan["remove"] == []
+        assert len(plan["warnings"]) == 1 and PHONE in plan["warnings"][0] and "'Bob'" in plan["warnings"][0]
+    same = proxy.plan_session(proxy_session(), stored, declared(participants=[{"identifier": PHONE, "friendly_name": "Ann"}]))
+    assert "warnings" not in same
+
+
+@pytest.mark.parametrize("stored, wanted", [
+    ("2026-12-31T00:00:00.000+00:00", "2026-12-31T00:00:00Z"),
+    ("2026-12-31T01:00:00+01:00", "2026-12-31T00:00:00Z"),
+    ("2026-12-31T01:00:00+01:00", "2026-12-31"),
+])
+def test_date_expiry_is_compared_as_an_instant(stored, wanted):
+    assert proxy.plan_session(proxy_session(date_expiry=stored), [], declared(date_expiry=wanted))["action"] == "none"
+    moved = proxy.plan_session(proxy_session(date_expiry=stored), [], declared(date_expiry="2026-12-31T00:00:01Z"))
+    assert moved["update"] == {"date_expiry": "2026-12-31T00:00:01Z"}
+
+
+def test_absent_without_sid_or_unique_name_is_refused():
+    with pytest.raises(InvalidInput, match="sid or unique_name"):
+        proxy.declared_session(dict(service_sid=KS, state="absent"))
+
+
+class AnsweringWithTheSid:
+    """A client whose find_session gives the session whose SID is the name, as the API resolves /Sessions/{Sid}."""
+
+    def __init__(self, session):
+        self.session = session
+        self.calls = []
+
+    def find_session(self, service_sid, sid=None, unique_name=None):
+        self.calls.append((sid, unique_name))
+        return self.session if (sid or unique_name) == self.session["sid"] else None
+
+    def list_participants(self, service_sid, sid):
+        return []
+
+
+@pytest.mark.parametrize("state", ["absent", "present"])
+def test_a_session_of_another_name_is_never_the_named_one(state):
+    other = proxy_session(sid="KC" + "1" * 32, unique_name="someone-else")
+    client = AnsweringWithTheSid(other)
+    want = proxy.declared_session(dict(service_sid=KS, unique_name=other["sid"], state=state))
+    current, participants = proxy.read_session(client, want)
+    assert (current, participants) == (None, [])
+    assert proxy.plan_session(current, participants, want)["action"] == ("none" if state == "absent" else "create")

@@ -159,7 +159,7 @@ def test_more_pages_than_any_listing_reads_is_an_error(fake_api):
 
 
 def test_an_empty_page_ends_the_list_and_few_pages_are_asked_for_at_once(fake_api):
-    fake_api.route = lying({"total_pages": 9000, "total_results": 18000}, pages_with_data=3)
+    fake_api.route = lying({"total_pages": 9000}, pages_with_data=3)  # no total_results to be short of
     client = rooms(fake_api)
     sessions = client.list_sessions(page_size=2)
     assert [s["id"] for s in sessions] == ["s-%d-%d" % (p, i) for p in (1, 2, 3) for i in (0, 1)]
@@ -167,7 +167,7 @@ def test_an_empty_page_ends_the_list_and_few_pages_are_asked_for_at_once(fake_ap
 
 
 def test_pages_are_read_one_at_a_time_without_concurrency(fake_api):
-    fake_api.route = lying({"total_pages": 5, "total_results": 10}, pages_with_data=2)
+    fake_api.route = lying({"total_pages": 5}, pages_with_data=2)
     client = TelnyxRooms.connect("KEY-abc", fake_api.url + "/v2", max_retries=0, concurrency=1)
     assert len(client.list_sessions(page_size=2)) == 4
     assert [r.query["page[number]"] for r in fake_api.requests] == ["1", "2", "3"]
@@ -216,3 +216,70 @@ def test_each_session_yields_a_page_before_the_next_is_asked_for(fake_api):
     assert [next(sessions)["id"] for _n in range(2)] == ["s-1-0", "s-1-1"]
     assert len(fake_api.requests) == 1  # a long listing is never held whole: page 2 waits for the caller
     assert sum(1 for _s in sessions) == 78 and len(fake_api.requests) == 40
+
+
+# A server that does not page as asked: an error, never a quiet partial list (issue 17) ----------
+
+
+def ignoring_page_number(total_results, per_page=250, page_number=True):
+    """Always the first page, whatever page[number] asks for; meta promises total_results."""
+    def answer(rec):
+        data = [{"id": "s-1-%d" % i} for i in range(per_page)]
+        meta = {"page_size": per_page, "total_pages": -(-total_results // per_page), "total_results": total_results}
+        if page_number:
+            meta["page_number"] = 1
+        return 200, {}, {"data": data, "meta": meta}
+    return answer
+
+
+def test_a_page_that_is_not_the_page_asked_for_is_an_error(fake_api):
+    fake_api.route = ignoring_page_number(750)
+    with pytest.raises(ApiError) as err:
+        rooms(fake_api).list_sessions()
+    assert str(err.value).startswith("GET /v2/room_sessions: asked for page 2, the server sent page 1: it does not page as asked")
+
+
+def test_a_page_that_repeats_what_was_read_is_an_error(fake_api):
+    fake_api.route = ignoring_page_number(750, page_number=False)
+    with pytest.raises(ApiError) as err:
+        rooms(fake_api).list_sessions()
+    assert str(err.value).startswith("GET /v2/room_sessions: page 2 repeats 250 items already read")
+
+
+def test_a_listing_that_ends_short_of_total_results_is_an_error(fake_api):
+    fake_api.route = lying({"total_pages": 3, "total_results": 6, "page_size": 2}, pages_with_data=1)
+    sessions = rooms(fake_api).each_session()
+    with pytest.raises(ApiError) as err:
+        list(sessions)
+    assert str(err.value) == ("GET /v2/room_sessions: the listing ended with 2 items, but meta.total_results said 6: "
+                              "the server does not page as asked; refusing a partial list")
+
+
+def test_a_first_page_empty_of_promised_sessions_is_an_error(fake_api):
+    fake_api.route = lambda rec: (200, {}, {"data": [], "meta": {"total_pages": 3, "total_results": 750}})
+    with pytest.raises(ApiError) as err:
+        rooms(fake_api).list_sessions()
+    assert "the listing ended with 0 items, but meta.total_results said 750" in str(err.value)
+
+
+def moving(pages, totals):
+    """Page n holds the ids pages[n - 1] and reports totals[n - 1]: sessions that moved while we read."""
+    def answer(rec):
+        number = int(rec.query["page[number]"])
+        return 200, {}, {"data": [{"id": i} for i in pages[number - 1]],
+                         "meta": {"page_number": number, "page_size": 2, "total_pages": len(pages),
+                                  "total_results": totals[number - 1]}}
+    return answer
+
+
+@pytest.mark.parametrize("pages, totals, listed", [
+    # One arrived after page 1: page 2 starts with page 1's last again, the last one moved past page 3.
+    ([["a", "b"], ["b", "c"], ["d", "e"]], [6, 7, 7], ["a", "b", "c", "d", "e"]),
+    # One left after page 1: "c" moved up into page 1, unseen.
+    ([["a", "b"], ["d", "e"], ["f"]], [6, 5, 5], ["a", "b", "d", "e", "f"]),
+    # Two arrived: all of page 2 was read before, and the totals say two moved.
+    ([["a", "b"], ["a", "b"], ["c", "d"]], [6, 8, 8], ["a", "b", "c", "d"]),
+])
+def test_sessions_that_move_between_pages_while_we_read_are_not_an_error(fake_api, pages, totals, listed):
+    fake_api.route = moving(pages, totals)
+    assert [s["id"] for s in rooms(fake_api).list_sessions(page_size=2)] == listed

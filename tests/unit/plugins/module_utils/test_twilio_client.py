@@ -263,3 +263,71 @@ def test_each_session_yields_a_page_before_the_next_is_asked_for(fake_api):
     assert [next(sessions)["sid"] for _n in range(2)] == ["KC%032d" % 0, "KC%032d" % 1]
     assert len(fake_api.requests) == 1  # the next page is asked for only when the caller goes on
     assert sum(1 for _s in sessions) == 18 and len(fake_api.requests) == 10
+
+
+# Paging into what was not asked for (issue 17) ----------------------------------------------
+
+OTHER_KS = "KS" + "f" * 32
+
+
+def session_of(service_sid, number):
+    return {"sid": "KC%032d" % number, "service_sid": service_sid}
+
+
+@pytest.mark.parametrize("next_path", [
+    "/v1/Services/%s/Sessions" % OTHER_KS,  # another service's sessions
+    "/v1/Services/%s/Sessions/%s/Participants" % (KS, KC),  # another resource of the same service
+    "/v1/Services/%s/Sessions/../../%s/Sessions" % (KS, OTHER_KS),  # the same, spelled to look alike
+    "/v1/Services/%s/Sessions/" % KS,
+])
+def test_a_next_page_on_another_path_is_an_error_before_it_is_read(fake_api, next_path):
+    fake_api.queue((200, {}, {"sessions": [session_of(KS, 1)], "meta": {
+        "next_page_url": fake_api.url + next_path + "?PageSize=1000&Page=1&PageToken=PA1"}}))
+    fake_api.route = lambda rec: (200, {}, {"sessions": [session_of(OTHER_KS, 2)], "meta": {"next_page_url": None}})
+    sessions = proxy(fake_api).each_session(KS)
+    with pytest.raises(ApiError) as err:
+        next(sessions)  # not even the first page is handed out: the listing is refused as a whole
+    assert str(err.value).startswith("GET /v1/Services/%s/Sessions: refusing to follow next_page_url to another path" % KS)
+    assert len(fake_api.requests) == 1
+
+
+def test_a_next_page_that_only_changes_the_query_is_followed(fake_api):
+    fake_api.queue((200, {}, {"sessions": [session_of(KS, 1)], "meta": {
+        "next_page_url": fake_api.url + "/v1/Services/%s/Sessions?PageSize=1000&Page=1&PageToken=PA1" % KS}}),
+        (200, {}, {"sessions": [session_of(KS, 2)], "meta": {"next_page_url": None}}))
+    assert [s["sid"] for s in proxy(fake_api).list_sessions(KS)] == ["KC%032d" % 1, "KC%032d" % 2]
+
+
+def test_a_session_of_another_service_in_the_listing_is_an_error(fake_api):
+    fake_api.queue((200, {}, {"sessions": [session_of(KS, 1), session_of(OTHER_KS, 2)], "meta": {"next_page_url": None}}))
+    sessions = proxy(fake_api).each_session(KS)
+    with pytest.raises(ApiError) as err:
+        next(sessions)
+    assert str(err.value) == ("GET /v1/Services/%s/Sessions: the listing of %s holds an item whose service_sid is '%s': "
+                              "refusing sessions of another service" % (KS, KS, OTHER_KS))
+
+
+def test_a_participant_of_another_session_in_the_listing_is_an_error(fake_api):
+    other = dict(sid=KP, service_sid=KS, session_sid="KC" + "0" * 32)
+    fake_api.queue((200, {}, {"participants": [other], "meta": {"next_page_url": None}}))
+    with pytest.raises(ApiError) as err:
+        proxy(fake_api).list_participants(KS, KC)
+    assert "holds an item whose session_sid is 'KC%s': refusing participants of another session" % ("0" * 32) in str(err.value)
+
+
+def test_a_server_that_ignores_its_page_token_is_an_error_not_repeats(fake_api):
+    # Every page is the first one again, under a new token each time (so no URL repeats), for three pages.
+    def answer(rec):
+        number = int(rec.query.get("Page", "0"))
+        later = "%s/v1/Services/%s/Sessions?Page=%d&PageToken=PA%d" % (fake_api.url, KS, number + 1, number) if number < 2 else None
+        return 200, {}, {"sessions": [session_of(KS, 1), session_of(KS, 2)], "meta": {"next_page_url": later}}
+    fake_api.route = answer
+    with pytest.raises(ApiError) as err:
+        proxy(fake_api).list_sessions(KS)
+    assert "a page repeats 2 sessions already read" in str(err.value) and len(fake_api.requests) == 2
+
+
+def test_a_session_seen_twice_across_pages_is_listed_once(fake_api):
+    fake_api.route = pages(fake_api, {None: ([session_of(KS, 1), session_of(KS, 2)], "A"),
+                                      "A": ([session_of(KS, 2), session_of(KS, 3)], None)})
+    assert [s["sid"] for s in proxy(fake_api).list_sessions(KS)] == ["KC%032d" % n for n in (1, 2, 3)]

@@ -100,7 +100,7 @@ def test_bulk_delete_of_a_selection_sends_one_delete_per_session(fake_api, capsy
     fake_api.route = lambda rec: (200, {}, listing) if rec["method"] == "GET" else (204, {}, b"")
     declared = args(fake_api, action="delete", select={"status": "closed"}, concurrency=3)
     failed, result = run_module(proxy_session_action.main, declared, capsys=capsys)
-    assert not failed and result["counts"] == {"total": 3, "changed": 3, "skipped": 0, "failed": 0, "unknown": 0}
+    assert not failed and result["counts"] == dict(total=3, changed=3, would_change=0, skipped=0, failed=0, unknown=0)
     assert sorted(w[1] for w in writes(fake_api)) == ["/v1/Services/%s/Sessions/KC%032d" % (KS, n) for n in range(3)]
     assert fake_api.requests[0].query == {"PageSize": "1000"}
 
