@@ -19,19 +19,20 @@ import itertools
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_int_range
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_int_range, option_number
 
 # How each action reads once done, in results and reports.
 PAST = {"end": "ended", "kick": "kicked", "mute": "muted", "unmute": "unmuted", "close": "closed", "delete": "deleted"}
-# What happened to one item. "changed": done (or would be, in check mode); "skipped": nothing to do;
-# "failed": not done; "unknown": an attempt may have been applied and reading back could not settle it.
-OUTCOMES = ("changed", "skipped", "failed", "unknown")
+# What happened to one item. "would_change": planned and not carried out (a plan, check mode, or a run the
+# safety limit stopped); "changed": done; "skipped": nothing to do; "failed": not done; "unknown": an attempt
+# may have been applied and reading back could not settle it.
+OUTCOMES = ("changed", "would_change", "skipped", "failed", "unknown")
 UNKNOWN_REASON = "unknown: may have been applied; rerun to converge"
 
 
 def check_max_sessions(max_sessions):
     """The bulk modules' safety limit, refused (not clamped) when below 0."""
-    return None if max_sessions is None else check_int_range(max_sessions, "max_sessions", 0)
+    return None if max_sessions is None else check_int_range(option_number(max_sessions), "max_sessions", 0)
 
 
 def bounded_map(func, items, concurrency):
@@ -74,48 +75,68 @@ def failure(exc):
     return dict(error=str(exc), error_code=exc.code, status=exc.status)
 
 
+def unexpected_failure(exc, redact=None):
+    """The fields of a failed or unknown outcome, from an error that is not an ApiError (a bug, or an answer
+    the code did not foresee): its type and message, through redact (the client's: no credential leaves)."""
+    text = "unexpected error: %s: %s" % (type(exc).__name__, exc)
+    return dict(error=redact(text) if redact else text, error_code=None)  # no HTTP status: none came with it
+
+
 def unique(items):
     """items without repeats, first occurrence kept (ids given twice are acted on once)."""
     return list(dict.fromkeys(items))
 
 
-def each_outcome(items, worker, concurrency):
+def each_outcome(items, worker, concurrency, unexpected="failed", redact=None):
     """worker(item) for every item, one outcome dict each, yielded in input order; an ApiError becomes a
-    failed outcome, so one item's failure never stops the others. Other exceptions are bugs and propagate."""
+    failed outcome, so one item's failure never stops the others. Any other error also becomes that item's
+    outcome, `unexpected` ("failed" for a read, "unknown" where the worker may already have sent a write), so
+    the record of what the other workers did is never lost to one crash; redact cleans its message."""
     def guarded(item):
         try:
             return worker(item)
         except ApiError as exc:
             return with_outcome({}, "failed", **failure(exc))
+        except Exception as exc:  # whatever it is, the other items' outcomes must survive it
+            fields = dict(reason=UNKNOWN_REASON) if unexpected == "unknown" else {}
+            fields.update(unexpected_failure(exc, redact))
+            return with_outcome({}, unexpected, **fields)
 
     return bounded_map(guarded, items, concurrency)
 
 
-def run_bulk(items, worker, concurrency):
-    """The outcomes of each_outcome, as a list."""
-    return list(each_outcome(items, worker, concurrency))
+def run_bulk(items, worker, concurrency, redact=None):
+    """The outcomes of each_outcome, as a list (a read: an unexpected error fails its item)."""
+    return list(each_outcome(items, worker, concurrency, "failed", redact))
 
 
-def run_plans(plans, act, concurrency):
-    """act(plan) for every plan whose outcome is "changed"; the others are returned as they are.
-    A failure keeps the plan's fields (which session, which action) beside the error.
+def run_plans(plans, act, concurrency, redact=None):
+    """act(plan) for every plan whose outcome is "would_change"; the others are returned as they are.
+    act returns the plan's outcome once carried out (carried_out marks it changed). A failure keeps the
+    plan's fields (which session, which action) beside the error; an unexpected error while acting is
+    "unknown", since the action may have been sent.
     The list is updated in place, each plan replaced by its outcome as it comes, so a run over
     100,000 sessions never holds two copies of them."""
     def worker(plan):
-        return act(plan) if plan["outcome"] == "changed" else plan
+        return act(plan) if plan["outcome"] == "would_change" else plan
 
-    for index, outcome in enumerate(each_outcome(plans, worker, concurrency)):
-        plans[index] = dict(plans[index], **outcome) if outcome["outcome"] == "failed" else outcome
+    for index, outcome in enumerate(each_outcome(plans, worker, concurrency, "unknown", redact)):
+        plans[index] = dict(plans[index], **outcome) if outcome["outcome"] in ("failed", "unknown") else outcome
     return plans
 
 
-def read_each(ids, find, concurrency):
+def carried_out(plan, reason):
+    """A plan once carried out: changed, with what was done."""
+    return with_outcome(plan, "changed", reason=reason)
+
+
+def read_each(ids, find, concurrency, redact=None):
     """Sessions by id, read concurrently: one dict(id=..., session=...) per id, session None when the
-    API says it does not exist; an id whose read failed gets a failed outcome instead of a session."""
+    API says it does not exist; an id whose read failed (for any reason) gets a failed outcome instead."""
     def read(session_id):
         return dict(id=session_id, session=find(session_id))
 
-    outcomes = run_bulk(ids, read, concurrency)
+    outcomes = run_bulk(ids, read, concurrency, redact)
     return [dict(outcome, id=session_id) for session_id, outcome in zip(ids, outcomes)]
 
 

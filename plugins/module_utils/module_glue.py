@@ -17,7 +17,7 @@ import contextlib
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import OUTCOMES, summarize
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import OUTCOMES, check_max_sessions, summarize
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError, HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
 
@@ -41,24 +41,30 @@ def reported_errors(module):
 
 
 # Which outcomes the module option `results` keeps in the returned list.
-RESULTS_KEPT = {"all": OUTCOMES, "changes": ("changed", "failed", "unknown"), "none": ()}
+RESULTS_KEPT = {"all": OUTCOMES, "changes": ("changed", "would_change", "failed", "unknown"), "none": ()}
 
 
 def finish_bulk(module, client, results, key, carry_out):
     """How every bulk module ends: the safety limit (max_sessions), the action unless in check mode,
     counts, the concurrency the client settled on, and a failed task when some sessions failed or may
-    have been applied. The `results` option says which entries are returned; counts always cover all."""
+    have been applied. The `results` option says which entries are returned; counts always cover all.
+
+    Plans come as "would_change" and only carry_out makes them "changed", so a run that the limit stopped,
+    or check mode, never reads as done. The task's own `changed` follows Ansible: in check mode it says
+    whether a real run would change something."""
     kept = RESULTS_KEPT[module.params.get("results") or "all"]
-    max_sessions = module.params.get("max_sessions")
-    planned = sum(1 for r in results if r["outcome"] == "changed")
+    max_sessions = check_max_sessions(module.params.get("max_sessions"))  # checked before any request, read here as a number
+    planned = sum(1 for r in results if r["outcome"] == "would_change")
     if max_sessions is not None and planned > max_sessions:
         counts, _message = summarize(results, key)
         module.fail_json(msg="%d sessions match, more than max_sessions (%d): nothing was changed" % (planned, max_sessions),
-                         results=[r for r in results if r["outcome"] in kept], counts=counts, check_mode=module.check_mode)
+                         results=[r for r in results if r["outcome"] in kept], counts=counts, stopped_by_limit=True,
+                         check_mode=module.check_mode)
     if not module.check_mode:
         results = carry_out(results)
     counts, problems = summarize(results, key)
-    ending = dict(changed=counts["changed"] > 0, results=[r for r in results if r["outcome"] in kept], counts=counts,
+    ending = dict(changed=counts["would_change" if module.check_mode else "changed"] > 0,
+                  results=[r for r in results if r["outcome"] in kept], counts=counts, stopped_by_limit=False,
                   concurrency=client.http.limiter.report(with_trace=module._verbosity >= 2), check_mode=module.check_mode)
     if problems:
         module.fail_json(msg=problems, **ending)

@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.commsops.sessions.plugins.module_utils.bulk import (
-    PAST, UNKNOWN_REASON, failure, read_each, run_plans, with_outcome)
+    PAST, UNKNOWN_REASON, carried_out, failure, read_each, run_plans, with_outcome)
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
 from ansible_collections.commsops.sessions.plugins.module_utils.telnyx_rooms import participants_value
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import TimeWindow
@@ -97,14 +97,15 @@ def action_targets(action, participants, exclude):
 
 
 def plan_action(session, action, participants=None, exclude=None):
-    """What the action would do to one session, as data (the session must carry its participants)."""
+    """What the action would do to one session, as data (the session must carry its participants): a
+    "would_change" plan until carry_out has done it."""
     entry = dict(room_session_id=session.get("id"), room_id=session.get("room_id"), created_at=session.get("created_at"),
                  action=action, participants=[])
     present = [p.get("id") for p in session.get("participants") or [] if p.get("left_at") is None]
     if action == "end":
         if not session.get("active"):
             return with_outcome(entry, "skipped", reason="already ended")
-        return with_outcome(entry, "changed", participants=present, reason="ends the session (%d present)" % len(present))
+        return with_outcome(entry, "would_change", participants=present, reason="ends the session (%d present)" % len(present))
     if not session.get("active"):
         return with_outcome(entry, "skipped", reason="session has ended")
     excluded = set(exclude or [])
@@ -112,13 +113,13 @@ def plan_action(session, action, participants=None, exclude=None):
     targets = [p for p in wanted if p not in excluded]
     if not targets:
         return with_outcome(entry, "skipped", reason="no targeted participant is present")
-    return with_outcome(entry, "changed", participants=targets, reason="%d participant(s)" % len(targets))
+    return with_outcome(entry, "would_change", participants=targets, reason="%d participant(s)" % len(targets))
 
 
 def given_sessions(client, ids):
     """Sessions by id with their participants, in bulk.read_each's shape."""
     return read_each(ids, lambda room_session_id: client.find_session(room_session_id, include_participants=True),
-                     client.http.workers)
+                     client.http.workers, client.http._redact)
 
 
 def plan_given(found, action, participants=None, exclude=None):
@@ -136,7 +137,8 @@ def carry_out(client, plans, participants, exclude):
 
     When an action gave up after an attempt that may have been applied, the session is read once and
     planned again: nothing left to do means it was done; anything else is a plain failure, and a read
-    that fails too (or an action the API cannot show, mute and unmute) leaves the outcome unknown.
+    that fails too (or an action the API cannot show, mute and unmute) leaves the outcome unknown, and so
+    does any unexpected error while acting (the action may have been sent).
     """
     def act(entry):
         targets = "all" if participants in (None, "all") else entry["participants"]
@@ -146,7 +148,7 @@ def carry_out(client, plans, participants, exclude):
             if not exc.may_have_applied:
                 raise
             return settle(entry, exc)
-        return dict(entry, reason="%s: %s" % (PAST[entry["action"]], entry["reason"]))
+        return carried_out(entry, "%s: %s" % (PAST[entry["action"]], entry["reason"]))
 
     def settle(entry, exc):
         if entry["action"] not in ("mute", "unmute"):
@@ -155,10 +157,10 @@ def carry_out(client, plans, participants, exclude):
             except ApiError:
                 session = None
             if session is not None:
-                if plan_action(session, entry["action"], participants, exclude)["outcome"] == "changed":
+                if plan_action(session, entry["action"], participants, exclude)["outcome"] == "would_change":
                     raise exc
-                return dict(entry, reason="%s: %s (the answer was lost; reading the session showed it done)" % (
+                return carried_out(entry, "%s: %s (the answer was lost; reading the session showed it done)" % (
                     PAST[entry["action"]], entry["reason"]))
         return with_outcome(entry, "unknown", reason=UNKNOWN_REASON, **failure(exc))
 
-    return run_plans(plans, act, client.http.workers)
+    return run_plans(plans, act, client.http.workers, client.http._redact)

@@ -95,7 +95,8 @@ options:
     description:
       - Safety limit. When more sessions would be acted on than this, the task fails before changing anything and
         says how many matched.
-    type: int
+      - A whole number of 0 or more, in ASCII digits when given as text.
+    type: raw
 """
 
 EXAMPLES = r"""
@@ -149,15 +150,18 @@ results:
       sample: end
     outcome:
       description:
-        - What happened to this session. V(changed) it was done (or would be, in check mode); V(skipped) there was
-          nothing to do; V(failed) it was not done; V(unknown) an attempt may have been applied but reading the session
-          back could not tell, and a rerun converges.
+        - What happened to this session. V(changed) it was done; V(would_change) it would be done, but was not
+          (check mode, or the run was stopped by O(max_sessions)); V(skipped) there was nothing to do; V(failed) it was
+          not done; V(unknown) an attempt may have been applied but reading the session back could not tell (or an
+          unexpected error came while acting), and a rerun converges.
         - Entries carry no C(skipped) key, on purpose, so that a task that found nothing to do reads as ran, not as
           skipped (Ansible reads a RV(results) list whose entries are all skipped as a skipped task).
       type: str
-      choices: [changed, skipped, failed, unknown]
+      choices: [changed, would_change, skipped, failed, unknown]
     changed:
-      description: Whether the action was done (or would be, in check mode).
+      description:
+        - Whether the action was done. Always V(false) in check mode and in a run that O(max_sessions) stopped (their
+          entries are V(would_change)).
       type: bool
     failed:
       description: Whether the action failed for this session (not done; V(unknown) outcomes are not failed).
@@ -183,8 +187,14 @@ counts:
       description: Sessions selected or given.
       type: int
     changed:
-      description: Sessions acted on (or that would be, in check mode).
+      description: Sessions acted on. V(0) in check mode and when O(max_sessions) stopped the run.
       type: int
+    would_change:
+      description:
+        - Sessions that would be acted on but were not, because the task ran in check mode or O(max_sessions) stopped
+          it. V(0) in a real run that went ahead.
+      type: int
+      version_added: 0.3.0
     skipped:
       description: Sessions with nothing to do.
       type: int
@@ -194,7 +204,7 @@ counts:
     unknown:
       description: Sessions whose outcome is V(unknown) (may have been applied; rerun to converge).
       type: int
-  sample: {"total": 3, "changed": 2, "skipped": 1, "failed": 0, "unknown": 0}
+  sample: {"total": 3, "changed": 2, "would_change": 0, "skipped": 1, "failed": 0, "unknown": 0}
 concurrency:
   description:
     - How many requests were in flight at once. In V(auto) mode, where it settled (C(settled)) and its highest
@@ -202,6 +212,15 @@ concurrency:
   returned: always
   type: dict
   sample: {"mode": "auto", "settled": 19, "peak": 24, "max": 64}
+stopped_by_limit:
+  description:
+    - Whether O(max_sessions) stopped the run. More sessions would have been acted on than it allows, so none was, and
+      the task failed. Its RV(results) are then V(would_change) (or V(skipped), V(failed)), and C(counts.would_change)
+      says how many matched.
+  returned: always, when the sessions were read
+  type: bool
+  sample: false
+  version_added: 0.3.0
 check_mode:
   description:
     - Whether the task ran in check mode, so that nothing was changed, wherever check mode came from (C(--check),
@@ -235,7 +254,7 @@ def main():
             participants=dict(type="list", elements="str"),
             exclude=dict(type="list", elements="str"),
             results=dict(type="str", default="all", choices=["all", "changes", "none"]),
-            max_sessions=dict(type="int"),
+            max_sessions=dict(type="raw"),
         ),
         mutually_exclusive=[SELECTORS],
         required_one_of=[SELECTORS],

@@ -30,6 +30,6 @@ def test_bulk_results_document_their_outcome_and_no_skipped_flag():
     for name in ("room_session_action", "proxy_session_action"):
         returned = module_doc(name, "RETURN")
         entry = returned["results"]["contains"]
-        assert entry["outcome"]["choices"] == ["changed", "skipped", "failed", "unknown"], name
+        assert entry["outcome"]["choices"] == ["changed", "would_change", "skipped", "failed", "unknown"], name
         assert "skipped" not in entry, name
         assert "unknown" in str(returned["counts"]), name

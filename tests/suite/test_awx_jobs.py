@@ -263,6 +263,22 @@ def test_room_job_with_blank_answers_check_then_run_then_nothing_to_do(emulator,
     assert len(list(reports.iterdir())) == 4
 
 
+@pytest.mark.parametrize("kind", ["room", "proxy"])
+def test_an_unusable_report_path_is_refused_before_any_session_is_touched(emulator, tmp_path, kind):
+    (seed_rooms if kind == "room" else seed_proxy)(emulator)
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the report directory would go\n")
+    answers = dict(blank_room_answers("", room_cleanup_exclude_room_ids=ROOM_KEEP) if kind == "room" else
+                   {"proxy_cleanup_service_sids": "%s\n%s" % (SERVICE, SERVICE_2)},
+                   **{"%s_cleanup_report_path" % kind: str(blocker / "reports")})
+    job = run_job(tmp_path, emulator, "%s_session_cleanup.yml" % kind, answers)
+    assert (job.rc, job.status) == (2, "failed"), job.stdout[-3000:]
+    assert "%s_cleanup_report_path (%s) cannot be used: %s is not a directory" % (kind, blocker / "reports", blocker) in job.stdout
+    stats = emulator.admin("stats")
+    assert (stats["total"], stats["writes"]) == (0, 0)  # refused before any request, so before any write
+    assert blocker.read_text().startswith("a file")
+
+
 def test_room_job_dry_run_changes_nothing_writes_no_file_and_shows_changed_0(emulator, tmp_path):
     seed_rooms(emulator)
     answers = blank_room_answers(None, room_cleanup_dry_run="yes", room_cleanup_report_path=str(tmp_path / "reports"))

@@ -52,6 +52,10 @@ def test_check_mode_sends_no_state_changing_request(emulator, module, args):
     assert rc == 0, out[-2000:]
     assert result["changed"] is True  # there was something to do...
     assert emulator.admin("stats")["writes"] == 0  # ...and nothing was done
+    if module.endswith("_action"):  # ...and no entry of a bulk module claims it was
+        assert result["counts"]["changed"] == 0 and result["counts"]["would_change"] > 0
+        assert result["results"] and all(r["changed"] is False and r["outcome"] != "changed" for r in result["results"])
+        assert {r["outcome"] for r in result["results"]} <= {"would_change", "skipped"}
 
 
 def test_check_mode_on_an_existing_proxy_session_and_a_delete(emulator):

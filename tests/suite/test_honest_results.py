@@ -177,3 +177,32 @@ def test_two_runs_creating_the_same_unique_name_at_once_both_succeed(make_emulat
     stats = emu.admin("stats")
     assert stats["by_route"]["POST /v1/Services/{ServiceSid}/Sessions"] == 2, stats  # both tried; one lost the race
     assert stats["by_status"].get("400", 0) == 1
+
+
+@pytest.mark.parametrize("check", [False, True], ids=["real-run", "check-mode"])
+@pytest.mark.parametrize("module, args, key", [
+    ("room_session_action", {"action": "end", "select": {"active": True}}, "room_session_id"),
+    ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "select": {"status": ["open", "in-progress"]}}, "sid"),
+], ids=["room", "proxy"])
+def test_a_run_the_limit_stopped_reads_as_not_done(make_emulator, module, args, key, check):
+    emu = make_emulator(seed=14)
+    if module == "room_session_action":
+        emu.admin("fixtures", {"room_sessions": room_fixtures(9)})
+    else:
+        emu.admin("fixtures", {"proxy_sessions": [{"service_sid": SERVICE, "status": "open", "date_created": "now-1d"}] * 9})
+    emu.admin("stats/reset")
+    rc, result, out, _err = emu.adhoc(module, dict(args, max_sessions=1), check=check)
+    assert rc != 0 and "9 sessions match, more than max_sessions (1): nothing was changed" in result["msg"], out[-2000:]
+    assert emu.admin("stats")["writes"] == 0
+    # Nothing was done, and nothing says it was: every entry would change, none changed.
+    assert result["changed"] is False and result["stopped_by_limit"] is True
+    assert result["counts"] == {"total": 9, "changed": 0, "would_change": 9, "skipped": 0, "failed": 0, "unknown": 0}
+    assert len(result["results"]) == 9 and len(set(r[key] for r in result["results"])) == 9
+    assert all(r["outcome"] == "would_change" and r["changed"] is False for r in result["results"])
+
+    # Within the limit the same run is done, and says so.
+    rc, result, out, _err = emu.adhoc(module, dict(args, max_sessions=9), check=check)
+    assert rc == 0 and result["stopped_by_limit"] is False, out[-2000:]
+    assert result["counts"]["changed" if not check else "would_change"] == 9
+    assert result["counts"]["would_change" if not check else "changed"] == 0
+    assert emu.admin("stats")["writes"] == (0 if check else 9)

@@ -15,7 +15,7 @@ def test_bulk_end_of_500_sessions_under_20_percent_faults(make_emulator):
     args = {"action": "end", "select": {"active": True}, "max_retries": 12, "max_retry_wait": 120}
     rc, result, out, _err = emu.adhoc("room_session_action", args)
     assert rc == 0, out[-2000:]
-    assert result["counts"] == {"total": 500, "changed": 500, "skipped": 0, "failed": 0, "unknown": 0}
+    assert result["counts"] == {"total": 500, "changed": 500, "would_change": 0, "skipped": 0, "failed": 0, "unknown": 0}
     assert sorted(r["room_session_id"] for r in result["results"]) == sorted(ids)  # each exactly once
     assert not any(s["active"] for s in emu.admin("state")["room_sessions"])
     stats = emu.admin("stats")
@@ -28,7 +28,7 @@ def test_bulk_delete_of_500_sessions_under_20_percent_faults(make_emulator):
     args = {"action": "delete", "service_sid": SERVICE, "select": {}, "max_retries": 12, "max_retry_wait": 120}
     rc, result, out, _err = emu.adhoc("proxy_session_action", args)
     assert rc == 0, out[-2000:]
-    assert result["counts"] == {"total": 500, "changed": 500, "skipped": 0, "failed": 0, "unknown": 0}
+    assert result["counts"] == {"total": 500, "changed": 500, "would_change": 0, "skipped": 0, "failed": 0, "unknown": 0}
     assert sorted(r["sid"] for r in result["results"]) == sorted(sids)
     assert emu.admin("state")["proxy_services"][SERVICE] == []
 

@@ -14,6 +14,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.commsops.sessions.plugins.filter.cleanup_report import cleanup_report, human_age
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import PAST
 
 NOW = datetime.datetime(2026, 11, 23, 12, 0, 0, tzinfo=datetime.timezone.utc)
 ROOM = {"results": [
@@ -26,7 +27,8 @@ ROOM = {"results": [
 
 def test_rows_counts_and_outcomes_when_applied():
     report = cleanup_report(ROOM, "room", now=NOW)
-    assert report["counts"] == {"total": 3, "changed": 1, "skipped": 1, "failed": 1, "unknown": 0}
+    assert report["counts"] == {"total": 3, "changed": 1, "would_change": 0, "skipped": 1, "failed": 1, "unknown": 0}
+    assert report["mode"] == "applied"
     assert [(r["id"], r["scope"], r["age"], r["outcome"]) for r in report["sessions"]] == [
         ("s1", "r1", "2h30m", "ended"), ("s2", "r1", "3d00h", "skipped: already ended"), ("s3", "r2", "-", "failed: HTTP 500 | boom")]
     assert report["summary"] == "Telnyx room session cleanup (applied): 3 sessions matched, 1 changed, 1 skipped, 1 failed"
@@ -40,6 +42,61 @@ def test_dry_run_says_would_and_skipped_tasks_are_ignored():
     report = cleanup_report([proxy, {"skipped": True}], "proxy", mode="dry run", now=NOW)
     assert report["sessions"][0]["outcome"] == "would close" and report["sessions"][0]["age"] == "1d00h"
     assert "1 would change" in report["summary"]
+    assert report["counts"] == {"total": 1, "changed": 0, "would_change": 1, "skipped": 0, "failed": 0, "unknown": 0}
+    assert report["mode"] == "dry run" and report["sessions"][0]["changed"] is False
+
+
+def room_run(action, outcome, check_mode, **extra):
+    """A registered room_session_action result as the module returns it."""
+    return dict({"changed": True, "check_mode": check_mode, "counts": {}, "invocation": {"module_args": {"action": action}},
+                 "results": [{"room_session_id": "s1", "room_id": "r1", "created_at": "2026-11-23T09:30:00Z", "action": action,
+                              "outcome": outcome, "changed": outcome == "changed", "failed": False, "reason": "1 participant(s)"}]},
+                **extra)
+
+
+def test_a_check_mode_result_reads_as_check_mode_without_being_told():
+    report = cleanup_report(room_run("end", "would_change", True), "room", now=NOW)
+    assert report["mode"] == "check mode"
+    assert report["sessions"][0]["outcome"] == "would end" and report["sessions"][0]["changed"] is False
+    assert report["counts"] == {"total": 1, "changed": 0, "would_change": 1, "skipped": 0, "failed": 0, "unknown": 0}
+    assert report["summary"] == ("Telnyx room session cleanup (check mode): 1 sessions matched, 1 would change, 0 skipped, "
+                                 "0 failed")
+    assert "- Mode: check mode" in report["markdown"] and "applied" not in report["markdown"]
+
+
+def test_a_check_mode_result_is_never_reported_as_applied_even_when_told():
+    assert cleanup_report([room_run("end", "would_change", True)], "room", "applied", now=NOW)["mode"] == "check mode"
+    assert cleanup_report(room_run("end", "would_change", True), "room", "dry run", now=NOW)["mode"] == "dry run"
+
+
+def test_a_limit_stopped_result_in_a_real_run_says_would_not_ended():
+    report = cleanup_report(room_run("end", "would_change", False, failed=True, stopped_by_limit=True), "room", now=NOW)
+    assert report["mode"] == "applied" and report["sessions"][0]["outcome"] == "would end"
+    assert report["counts"]["changed"] == 0 and report["counts"]["would_change"] == 1
+    assert "0 changed, 1 would change" in report["summary"]
+
+
+@pytest.mark.parametrize("action, title", [("mute", "Telnyx room session mute"), ("kick", "Telnyx room session kick"),
+                                           ("end", "Telnyx room session cleanup")])
+def test_the_title_names_the_action(action, title):
+    report = cleanup_report(room_run(action, "changed", False), "room", now=NOW)
+    assert report["title"] == title and report["markdown"].startswith("# %s\n" % title)
+    assert report["sessions"][0]["outcome"] == PAST[action]
+
+
+def test_the_action_comes_from_the_module_args_when_nothing_matched():
+    run = dict(room_run("unmute", "changed", False), results=[])
+    assert cleanup_report(run, "room", now=NOW)["title"] == "Telnyx room session unmute"
+
+
+def test_a_loop_register_is_read_item_by_item():
+    items = [dict(room_run(action, "would_change", True), ansible_loop_var="item", item={"action": action})
+             for action in ("close", "delete")]
+    for item in items:
+        item["results"][0] = dict(item["results"][0], sid="KC" + item["item"]["action"], service_sid="KS1")
+    report = cleanup_report({"changed": True, "msg": "All items completed", "results": items}, "proxy", now=NOW)
+    assert report["mode"] == "check mode" and report["title"] == "Twilio Proxy session cleanup"
+    assert [(r["id"], r["outcome"]) for r in report["sessions"]] == [("KCclose", "would close"), ("KCdelete", "would delete")]
 
 
 def test_nothing_to_do_and_bad_kind():
@@ -57,7 +114,7 @@ def test_unknown_outcomes_are_counted_and_named():
     report = cleanup_report({"results": [
         {"sid": "KC1", "service_sid": "KS1", "action": "delete", "outcome": "unknown", "changed": False, "failed": False,
          "reason": "unknown: may have been applied; rerun to converge", "error": "DELETE ...: HTTP 503"}]}, "proxy", now=NOW)
-    assert report["counts"] == {"total": 1, "changed": 0, "skipped": 0, "failed": 0, "unknown": 1}
+    assert report["counts"] == {"total": 1, "changed": 0, "would_change": 0, "skipped": 0, "failed": 0, "unknown": 1}
     assert report["sessions"][0]["outcome"].startswith("unknown: may have been applied")
     assert report["summary"].endswith("1 unknown (may have been applied; rerun to converge)")
 
