@@ -22,8 +22,10 @@ author:
   - commsops maintainers (@commsops)
 extends_documentation_fragment:
   - commsops.sessions.twilio
+  - commsops.sessions.http_options
   - commsops.sessions.twilio.plugins
   - commsops.sessions.proxy_session_filters
+  - commsops.sessions.fields
 options:
   service_sid:
     description: The Proxy service (C(KS) followed by 32 hexadecimal digits).
@@ -41,18 +43,26 @@ EXAMPLES = r"""
     msg: >-
       {{ query('commsops.sessions.proxy_sessions', service_sid='KS00000000000000000000000000000001',
                last_activity={'lte': 'now-7d'}) | map(attribute='unique_name') }}
+
+- name: Only the fields the template reads (100,000 sessions then fit in memory)
+  ansible.builtin.debug:
+    msg: >-
+      {{ query('commsops.sessions.proxy_sessions', service_sid='KS00000000000000000000000000000001',
+               fields=['sid', 'unique_name', 'status']) | map(attribute='unique_name') }}
 """
 
 RETURN = r"""
 _raw:
-  description: The sessions, each with C(sid), C(unique_name), C(status), C(ttl), C(mode), the C(date_*) fields and more.
+  description:
+    - The sessions, each with C(sid), C(unique_name), C(status), C(ttl), C(mode), the C(date_*) fields and more.
+    - With O(fields), each has only those keys (and C(participants) with O(include_participants)).
   type: list
   elements: dict
 """
 
+from ansible_collections.commsops.sessions.plugins.module_utils.fields import TWILIO_SESSION_FIELDS, check_fields, projected
 from ansible_collections.commsops.sessions.plugins.module_utils.options import twilio_client
-from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_plans import (
-    WINDOWS, Selection, select_sessions, with_participants)
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_select import WINDOWS, Selection, each_selected, with_participants
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_sid
 from ansible_collections.commsops.sessions.plugins.plugin_utils.lookup import SessionsLookupBase
 
@@ -62,9 +72,11 @@ class LookupModule(SessionsLookupBase):
         def fetch(client):
             service_sid = check_sid(self.get_option("service_sid"), "KS", "service_sid")
             selection = Selection(dict((f, self.get_option(f)) for f in ("status",) + WINDOWS))
-            sessions = select_sessions(client, [service_sid], selection)
-            if self.get_option("include_participants"):
+            fields = check_fields(self.get_option("fields"), TWILIO_SESSION_FIELDS)
+            include = self.get_option("include_participants")
+            sessions = each_selected(client, [service_sid], selection)
+            if include:
                 sessions = with_participants(client, sessions)
-            return sessions
+            return list(projected(sessions, fields, include))
 
         return self.run_with(terms, variables, kwargs, twilio_client, fetch)

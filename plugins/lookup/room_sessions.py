@@ -22,8 +22,10 @@ author:
   - commsops maintainers (@commsops)
 extends_documentation_fragment:
   - commsops.sessions.telnyx
+  - commsops.sessions.http_options
   - commsops.sessions.telnyx.plugins
   - commsops.sessions.room_session_filters
+  - commsops.sessions.fields
 options: {}
 """
 
@@ -35,17 +37,24 @@ EXAMPLES = r"""
 - name: Rooms with a session older than four hours
   ansible.builtin.debug:
     msg: "{{ query('commsops.sessions.room_sessions', active=true, created_at={'lte': 'now-4h'}) | map(attribute='room_id') | unique }}"
+
+- name: Only the fields the template reads
+  ansible.builtin.debug:
+    msg: "{{ query('commsops.sessions.room_sessions', active=true, fields=['id', 'created_at']) }}"
 """
 
 RETURN = r"""
 _raw:
-  description: The sessions, each with C(id), C(room_id), C(active), C(created_at), C(updated_at), C(ended_at), C(record_type).
+  description:
+    - The sessions, each with C(id), C(room_id), C(active), C(created_at), C(updated_at), C(ended_at), C(record_type).
+    - With O(fields), each has only those keys (and C(participants) with O(include_participants)).
   type: list
   elements: dict
 """
 
+from ansible_collections.commsops.sessions.plugins.module_utils.fields import TELNYX_SESSION_FIELDS, check_fields, projected
 from ansible_collections.commsops.sessions.plugins.module_utils.options import telnyx_client
-from ansible_collections.commsops.sessions.plugins.module_utils.room_session_plans import Selection, select_sessions
+from ansible_collections.commsops.sessions.plugins.module_utils.room_session_plans import Selection, each_selected
 from ansible_collections.commsops.sessions.plugins.plugin_utils.lookup import SessionsLookupBase
 
 FILTERS = ("room_id", "active", "created_at", "updated_at", "ended_at")
@@ -55,6 +64,8 @@ class LookupModule(SessionsLookupBase):
     def run(self, terms, variables=None, **kwargs):
         def fetch(client):
             selection = Selection(dict((f, self.get_option(f)) for f in FILTERS))
-            return select_sessions(client, selection, self.get_option("include_participants"))
+            fields = check_fields(self.get_option("fields"), TELNYX_SESSION_FIELDS)
+            include = self.get_option("include_participants")
+            return list(projected(each_selected(client, selection, include), fields, include))
 
         return self.run_with(terms, variables, kwargs, telnyx_client, fetch)

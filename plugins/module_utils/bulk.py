@@ -18,21 +18,13 @@ import collections
 import itertools
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_int_range, option_number
+from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError
 
-# How each action reads once done, in results and reports.
-PAST = {"end": "ended", "kick": "kicked", "mute": "muted", "unmute": "unmuted", "close": "closed", "delete": "deleted"}
 # What happened to one item. "would_change": planned and not carried out (a plan, check mode, or a run the
 # safety limit stopped); "changed": done; "skipped": nothing to do; "failed": not done; "unknown": an attempt
 # may have been applied and reading back could not settle it.
 OUTCOMES = ("changed", "would_change", "skipped", "failed", "unknown")
 UNKNOWN_REASON = "unknown: may have been applied; rerun to converge"
-
-
-def check_max_sessions(max_sessions):
-    """The bulk modules' safety limit, refused (not clamped) when below 0."""
-    return None if max_sessions is None else check_int_range(option_number(max_sessions), "max_sessions", 0)
 
 
 def bounded_map(func, items, concurrency):
@@ -55,11 +47,6 @@ def bounded_map(func, items, concurrency):
             # stop producing on what it saw (an empty page ends a listing).
             for item in itertools.islice(items, 1):
                 pending.append(pool.submit(func, item))
-
-
-def parallel_map(func, items, concurrency):
-    """[func(item) for item in items], at most concurrency at a time, in input order; errors propagate."""
-    return list(bounded_map(func, items, concurrency))
 
 
 def with_outcome(entry, outcome, **fields):
@@ -87,11 +74,12 @@ def unique(items):
     return list(dict.fromkeys(items))
 
 
-def each_outcome(items, worker, concurrency, unexpected="failed", redact=None):
+def each_outcome(items, worker, client, unexpected="failed"):
     """worker(item) for every item, one outcome dict each, yielded in input order; an ApiError becomes a
     failed outcome, so one item's failure never stops the others. Any other error also becomes that item's
     outcome, `unexpected` ("failed" for a read, "unknown" where the worker may already have sent a write), so
-    the record of what the other workers did is never lost to one crash; redact cleans its message."""
+    the record of what the other workers did is never lost to one crash; client.redact cleans its message.
+    client: what runs the work (an HttpClient: its map bounds the workers, its redact knows the credentials)."""
     def guarded(item):
         try:
             return worker(item)
@@ -99,18 +87,18 @@ def each_outcome(items, worker, concurrency, unexpected="failed", redact=None):
             return with_outcome({}, "failed", **failure(exc))
         except Exception as exc:  # whatever it is, the other items' outcomes must survive it
             fields = dict(reason=UNKNOWN_REASON) if unexpected == "unknown" else {}
-            fields.update(unexpected_failure(exc, redact))
+            fields.update(unexpected_failure(exc, client.redact))
             return with_outcome({}, unexpected, **fields)
 
-    return bounded_map(guarded, items, concurrency)
+    return client.map(guarded, items)
 
 
-def run_bulk(items, worker, concurrency, redact=None):
+def run_bulk(items, worker, client):
     """The outcomes of each_outcome, as a list (a read: an unexpected error fails its item)."""
-    return list(each_outcome(items, worker, concurrency, "failed", redact))
+    return list(each_outcome(items, worker, client, "failed"))
 
 
-def run_plans(plans, act, concurrency, redact=None):
+def run_plans(plans, act, client):
     """act(plan) for every plan whose outcome is "would_change"; the others are returned as they are.
     act returns the plan's outcome once carried out (carried_out marks it changed). A failure keeps the
     plan's fields (which session, which action) beside the error; an unexpected error while acting is
@@ -120,7 +108,7 @@ def run_plans(plans, act, concurrency, redact=None):
     def worker(plan):
         return act(plan) if plan["outcome"] == "would_change" else plan
 
-    for index, outcome in enumerate(each_outcome(plans, worker, concurrency, "unknown", redact)):
+    for index, outcome in enumerate(each_outcome(plans, worker, client, "unknown")):
         plans[index] = dict(plans[index], **outcome) if outcome["outcome"] in ("failed", "unknown") else outcome
     return plans
 
@@ -130,13 +118,13 @@ def carried_out(plan, reason):
     return with_outcome(plan, "changed", reason=reason)
 
 
-def read_each(ids, find, concurrency, redact=None):
+def read_each(ids, find, client):
     """Sessions by id, read concurrently: one dict(id=..., session=...) per id, session None when the
     API says it does not exist; an id whose read failed (for any reason) gets a failed outcome instead."""
     def read(session_id):
         return dict(id=session_id, session=find(session_id))
 
-    outcomes = run_bulk(ids, read, concurrency, redact)
+    outcomes = run_bulk(ids, read, client)
     return [dict(outcome, id=session_id) for session_id, outcome in zip(ids, outcomes)]
 
 

@@ -17,9 +17,10 @@ import contextlib
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import OUTCOMES, check_max_sessions, summarize
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError, HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import OUTCOMES, summarize
+from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_max_sessions
 
 
 def module_client(module, factory):
@@ -65,7 +66,7 @@ def finish_bulk(module, client, results, key, carry_out):
     counts, problems = summarize(results, key)
     ending = dict(changed=counts["would_change" if module.check_mode else "changed"] > 0,
                   results=[r for r in results if r["outcome"] in kept], counts=counts, stopped_by_limit=False,
-                  concurrency=client.http.limiter.report(with_trace=module._verbosity >= 2), check_mode=module.check_mode)
+                  concurrency=client.http.concurrency_report(with_trace=module._verbosity >= 2), check_mode=module.check_mode)
     if problems:
         module.fail_json(msg=problems, **ending)
     module.exit_json(**ending)

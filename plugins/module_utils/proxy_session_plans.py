@@ -3,80 +3,22 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Selecting Twilio Proxy sessions and planning changes to them: PRIVATE to commsops.sessions.
+"""The declared session of proxy_session, planned and converged: PRIVATE to commsops.sessions.
 
-The v1 API lists sessions without filters, so every filter is done here, once, for the info
-module, the action module's `select` and the lookup. A plan is plain data before anything is sent:
-check mode and diff show it, a real run carries it out.
+declared_session reads the options, read_session the session as it is, plan_session (pure) gives the
+plan: plain data before anything is sent, which check mode and diff show and a real run carries out
+(apply_session_plan), settling what an attempt that may have been applied left.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import (
-    PAST, UNKNOWN_REASON, carried_out, failure, parallel_map, read_each, run_plans, with_outcome)
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
-from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import TimeWindow, parse_instant, to_utc_string
-from ansible_collections.commsops.sessions.plugins.module_utils.twilio_proxy import (
-    STATUSES, canonical_identifier, check_participant_count, check_ttl, participant_fields)
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_dict, check_sid, check_unique_name
-
-WINDOWS = ("date_created", "date_updated", "date_last_interaction", "date_expiry", "last_activity")
-SELECT_KEYS = ("status",) + WINDOWS
-ALL_STATUSES = STATUSES + ("failed", "unknown")
-
-
-def last_activity(session):
-    """The last interaction, or the creation when there was none."""
-    return session.get("date_last_interaction") or session.get("date_created")
-
-
-class Selection:
-    """status (one or a list) and time windows, matched on the client."""
-
-    def __init__(self, spec, prefix=""):
-        spec = check_dict(spec, SELECT_KEYS, prefix.rstrip(".") or "select")
-        statuses = spec.get("status", [])
-        self.statuses = [statuses] if isinstance(statuses, str) else statuses
-        if not isinstance(self.statuses, (list, tuple)) or not all(isinstance(s, str) for s in self.statuses):
-            raise InvalidInput("%sstatus must be a status or a list of statuses (%s), got %r" % (
-                prefix, ", ".join(ALL_STATUSES), statuses))
-        bad = [s for s in self.statuses if s not in ALL_STATUSES]
-        if bad:
-            raise InvalidInput("%sstatus has unknown value(s) %s; use %s" % (
-                prefix, ", ".join(map(str, bad)), ", ".join(ALL_STATUSES)))
-        self.windows = [TimeWindow(f, spec[f], prefix + f) for f in WINDOWS if f in spec]
-
-    def matches(self, session):
-        if self.statuses and session.get("status") not in self.statuses:
-            return False
-        return all(w.matches(last_activity(session) if w.field == "last_activity" else session.get(w.field))
-                   for w in self.windows)
-
-
-def select_sessions(client, service_sids, selection):
-    """Every session of these services that the selection matches, all pages."""
-    return list(each_selected(client, service_sids, selection))
-
-
-def each_selected(client, service_sids, selection):
-    """The sessions of select_sessions, yielded as their pages come (a bulk action keeps only its plans)."""
-    for service_sid in service_sids:
-        for session in client.each_session(service_sid):
-            if selection.matches(session):
-                yield session
-
-
-def with_participants(client, sessions):
-    """Each session with its participants as a list (one request per session, in parallel); errors propagate."""
-    def fetch(session):
-        return dict(session, participants=client.list_participants(session["service_sid"], session["sid"]))
-
-    return parallel_map(fetch, sessions, client.http.workers)
-
-
-# The declared session (proxy_session) -------------------------------------------------
+from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError
+from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import parse_instant, to_utc_string
+from ansible_collections.commsops.sessions.plugins.module_utils.twilio_values import (
+    canonical_identifier, check_participant_count, check_ttl, participant_fields)
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_sid, check_unique_name
 
 # What a create gives the fields it does not set (Ttl 0, Mode voice-and-message, Status open), so that
 # check mode and diff show the same session as the real run.
@@ -327,70 +269,3 @@ def apply_and_settle(client, declared, session, plan):
             raise
         return current, participants, bool(done) or exc.may_have_applied
     return session, client.list_participants(service_sid, sid), True
-
-
-# Bulk actions (proxy_session_action) -------------------------------------------------------
-
-
-def given_sessions(client, service_sid, sids):
-    """Sessions by SID, in bulk.read_each's shape."""
-    return read_each(sids, lambda sid: client.find_session(service_sid, sid=sid), client.http.workers, client.http._redact)
-
-
-def plan_given(found, service_sid, action):
-    """plan_action for one entry of given_sessions: a session already gone is skipped by a delete
-    and fails a close."""
-    entry = dict(sid=found["id"], service_sid=service_sid, action=action)
-    if found.get("outcome") == "failed":
-        return dict(found, **entry)
-    if found["session"] is None:
-        if action == "delete":
-            return with_outcome(entry, "skipped", reason="already gone")
-        return with_outcome(entry, "failed", error="no session %s in service %s" % (found["id"], service_sid))
-    return plan_action(found["session"], action)
-
-
-def plan_action(session, action):
-    """What close or delete would do to one session, as data: a "would_change" plan until carry_out has done it."""
-    entry = dict(sid=session.get("sid"), service_sid=session.get("service_sid"), unique_name=session.get("unique_name"),
-                 status=session.get("status"), date_created=session.get("date_created"),
-                 date_last_interaction=session.get("date_last_interaction"), action=action)
-    if action == "close" and session.get("status") == "closed":
-        return with_outcome(entry, "skipped", reason="already closed")
-    return with_outcome(entry, "would_change", reason="%s session" % action)
-
-
-def carry_out(client, plans):
-    """Send the planned closes and deletes; return the plans with what happened.
-
-    A close that meets 80607 (closed meanwhile, or by our own attempt whose answer was lost) and an
-    action that gave up after an attempt that may have been applied are settled by reading the session. Any
-    unexpected error while acting leaves that session unknown (the action may have been sent)."""
-    def act(entry):
-        try:
-            if entry["action"] == "delete":
-                if not client.delete_session(entry["service_sid"], entry["sid"]):
-                    return with_outcome(entry, "skipped", reason="already gone")
-            else:
-                client.update_session(entry["service_sid"], entry["sid"], status="closed")
-            return carried_out(entry, PAST[entry["action"]])
-        except ApiError as exc:
-            if exc.may_have_applied or (entry["action"] == "close" and is_closed_error(exc)):
-                return settle(entry, exc)
-            raise
-
-    def settle(entry, exc):
-        try:
-            session = client.find_session(entry["service_sid"], sid=entry["sid"])
-        except ApiError:
-            if exc.may_have_applied:
-                return with_outcome(entry, "unknown", reason=UNKNOWN_REASON, **failure(exc))
-            raise exc
-        done = session is None if entry["action"] == "delete" else session is not None and session.get("status") == "closed"
-        if not done:
-            raise exc
-        if exc.may_have_applied:
-            return carried_out(entry, "%s (the answer was lost; reading the session showed it done)" % PAST[entry["action"]])
-        return with_outcome(entry, "skipped", reason="already closed")
-
-    return run_plans(plans, act, client.http.workers, client.http._redact)

@@ -14,9 +14,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.commsops.sessions.plugins.module_utils.actions import PAST
 from ansible_collections.commsops.sessions.plugins.module_utils.bulk import (
-    PAST, UNKNOWN_REASON, carried_out, failure, read_each, run_plans, with_outcome)
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
+    UNKNOWN_REASON, carried_out, failure, read_each, run_plans, with_outcome)
+from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError
 from ansible_collections.commsops.sessions.plugins.module_utils.telnyx_rooms import participants_value
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import TimeWindow
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_bool, check_dict, check_uuid_list
@@ -119,7 +120,7 @@ def plan_action(session, action, participants=None, exclude=None):
 def given_sessions(client, ids):
     """Sessions by id with their participants, in bulk.read_each's shape."""
     return read_each(ids, lambda room_session_id: client.find_session(room_session_id, include_participants=True),
-                     client.http.workers, client.http._redact)
+                     client.http)
 
 
 def plan_given(found, action, participants=None, exclude=None):
@@ -163,4 +164,4 @@ def carry_out(client, plans, participants, exclude):
                     PAST[entry["action"]], entry["reason"]))
         return with_outcome(entry, "unknown", reason=UNKNOWN_REASON, **failure(exc))
 
-    return run_plans(plans, act, client.http.workers, client.http._redact)
+    return run_plans(plans, act, client.http)

@@ -15,9 +15,8 @@ __metaclass__ = type
 
 import itertools
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import bounded_map
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import (
-    MAX_PAGES, ApiError, HttpClient, expect_object, shown)
+from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError, expect_object, shown
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import MAX_PAGES, HttpClient
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_uuid, check_uuid_list
 
 DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
@@ -185,7 +184,7 @@ class TelnyxRooms:
                     return
                 yield number
 
-        for answer in bounded_map(page, numbers(), self.http.workers):
+        for answer in self.http.map(page, numbers()):
             if not answer[1]:
                 ended.append(True)
             yield answer

@@ -17,7 +17,6 @@ __metaclass__ = type
 import datetime
 import re
 
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_keys
 
 OPERATORS = ("eq", "gte", "lte")
@@ -111,6 +110,11 @@ def to_utc_string(value, option):
     return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class UnreadableTimestamp(InvalidInput):
+    """A timestamp from the server that is not ISO 8601. Not an HTTP failure (nothing to retry, no status):
+    an InvalidInput, so modules and lookups fail the task with its message, as they do for a bad option."""
+
+
 class TimeWindow:
     """One field's window, e.g. created_at: {gte: 2026-11-01, lte: now-2h}."""
 
@@ -140,7 +144,7 @@ class TimeWindow:
             return False
         stamp = parse_instant(value)
         if stamp is None:
-            raise ApiError("the server sent %s=%r, which is not an ISO 8601 timestamp" % (self.field, value))
+            raise UnreadableTimestamp("the server sent %s=%r, which is not an ISO 8601 timestamp" % (self.field, value))
         for op, (day, instant) in self.bounds.items():
             left, right = (stamp.date(), day) if day is not None else (stamp, instant)
             if op == "eq" and instant is not None and not instant.microsecond:

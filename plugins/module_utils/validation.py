@@ -162,3 +162,8 @@ def _shown(value, limit=60):
     """The value as Python shows it (so a trailing newline is visible), cut short."""
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+def check_max_sessions(max_sessions):
+    """The bulk modules' safety limit, refused (not clamped) when below 0; None when not given."""
+    return None if max_sessions is None else check_int_range(option_number(max_sessions), "max_sessions", 0)

@@ -34,6 +34,7 @@ author:
   - commsops maintainers (@commsops)
 extends_documentation_fragment:
   - commsops.sessions.twilio
+  - commsops.sessions.http_options
   - commsops.sessions.attributes
   - commsops.sessions.attributes.actiongroup_twilio
 attributes:

@@ -30,6 +30,8 @@ author:
   - commsops maintainers (@commsops)
 extends_documentation_fragment:
   - commsops.sessions.twilio
+  - commsops.sessions.http_options
+  - commsops.sessions.bulk
   - commsops.sessions.attributes
   - commsops.sessions.attributes.actiongroup_twilio
 attributes:
@@ -74,21 +76,6 @@ options:
         M(commsops.sessions.proxy_session_info).
       - 'For example: C({status: [open, in-progress], last_activity: {lte: now-1d}}).'
     type: dict
-  results:
-    description:
-      - Which sessions RV(results) lists. V(all) lists every session; V(changes) lists only those changed, failed or
-        unknown; V(none) returns only RV(counts).
-      - V(all) is the default, so that a play (and the cleanup roles' reports) sees every session. For runs of many
-        thousands of sessions choose V(changes) or V(none), since each entry is a dictionary that Ansible passes back
-        to the controller as JSON, and 100,000 of them are tens of megabytes.
-    type: str
-    choices: [all, changes, none]
-    default: all
-  max_sessions:
-    description:
-      - Safety limit. When more sessions would be acted on than this, the task fails before changing anything.
-      - A whole number of 0 or more, in ASCII digits when given as text.
-    type: raw
 """
 
 EXAMPLES = r"""
@@ -204,12 +191,12 @@ check_mode:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import check_max_sessions, unique
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import unique
 from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import finish_bulk, module_client, reported_errors
 from ansible_collections.commsops.sessions.plugins.module_utils.options import twilio_argument_spec, twilio_client
-from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_plans import (
-    Selection, carry_out, each_selected, given_sessions, plan_action, plan_given)
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_sid, check_sid_list
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_bulk import carry_out, given_sessions, plan_action, plan_given
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_select import Selection, each_selected
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_max_sessions, check_sid, check_sid_list
 
 
 def main():

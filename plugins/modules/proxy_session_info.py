@@ -21,7 +21,9 @@ author:
   - commsops maintainers (@commsops)
 extends_documentation_fragment:
   - commsops.sessions.twilio
+  - commsops.sessions.http_options
   - commsops.sessions.proxy_session_filters
+  - commsops.sessions.fields
   - commsops.sessions.attributes
   - commsops.sessions.attributes.info_module
   - commsops.sessions.attributes.actiongroup_twilio
@@ -59,6 +61,13 @@ EXAMPLES = r"""
     service_sid: KS00000000000000000000000000000001
     unique_name: order-1234
     include_participants: true
+
+- name: "100,000 sessions: only what the play reads, so little comes back"
+  commsops.sessions.proxy_session_info:
+    service_sid: KS00000000000000000000000000000001
+    status: [open, in-progress]
+    fields: [sid, unique_name, status, date_last_interaction]
+  register: slim
 """
 
 RETURN = r"""
@@ -66,6 +75,7 @@ proxy_sessions:
   description:
     - The sessions as the API describes them (see RV(commsops.sessions.proxy_session#module:session) for the fields).
     - With O(include_participants), each has C(participants) as a list.
+    - With O(fields), each has only those keys (and C(participants) with O(include_participants)).
   returned: always
   type: list
   elements: dict
@@ -79,10 +89,11 @@ proxy_sessions:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.commsops.sessions.plugins.module_utils.fields import TWILIO_SESSION_FIELDS, check_fields, projected
 from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import module_client, reported_errors
 from ansible_collections.commsops.sessions.plugins.module_utils.options import twilio_argument_spec, twilio_client
-from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_plans import (
-    WINDOWS, Selection, select_sessions, session_keys, with_participants)
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_plans import session_keys
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_select import WINDOWS, Selection, each_selected, with_participants
 
 FILTERS = ("status",) + WINDOWS
 
@@ -100,6 +111,7 @@ def main():
             date_expiry=dict(type="dict"),
             last_activity=dict(type="dict"),
             include_participants=dict(type="bool", default=False),
+            fields=dict(type="list", elements="str"),
         ),
         mutually_exclusive=[("sid", "unique_name")] + [(one, f) for one in ("sid", "unique_name") for f in FILTERS],
         supports_check_mode=True,
@@ -108,14 +120,16 @@ def main():
     with reported_errors(module):
         service_sid, sid, unique_name = session_keys(params)
         selection = Selection(dict((f, params[f]) for f in FILTERS))
+        fields = check_fields(params["fields"], TWILIO_SESSION_FIELDS)
         client = module_client(module, twilio_client)
         if sid or unique_name:
             found = client.find_session(service_sid, sid=sid, unique_name=unique_name)
             sessions = [found] if found else []
         else:
-            sessions = select_sessions(client, [service_sid], selection)
+            sessions = each_selected(client, [service_sid], selection)
         if params["include_participants"]:
             sessions = with_participants(client, sessions)
+        sessions = list(projected(sessions, fields, params["include_participants"]))
         module.exit_json(changed=False, proxy_sessions=sessions)
 
 

@@ -20,6 +20,8 @@ author:
   - commsops maintainers (@commsops)
 extends_documentation_fragment:
   - commsops.sessions.telnyx
+  - commsops.sessions.http_options
+  - commsops.sessions.fields
   - commsops.sessions.attributes
   - commsops.sessions.attributes.info_module
   - commsops.sessions.attributes.actiongroup_telnyx
@@ -58,11 +60,18 @@ EXAMPLES = r"""
     context: agent
     joined_at:
       gte: now-1h
+
+- name: Only who and when
+  commsops.sessions.room_participant_info:
+    room_session_id: 0ccc7b54-4df3-4bca-a65a-3da1ecc777f0
+    fields: [id, context, joined_at, left_at]
 """
 
 RETURN = r"""
 room_participants:
-  description: The participants, with the API's field names.
+  description:
+    - The participants, with the API's field names.
+    - With O(fields), each has only those keys.
   returned: always
   type: list
   elements: dict
@@ -99,6 +108,7 @@ room_participants:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.commsops.sessions.plugins.module_utils.fields import TELNYX_PARTICIPANT_FIELDS, check_fields, projected
 from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import module_client, reported_errors
 from ansible_collections.commsops.sessions.plugins.module_utils.options import telnyx_argument_spec, telnyx_client
 from ansible_collections.commsops.sessions.plugins.module_utils.room_session_plans import participant_windows, select_participants
@@ -114,6 +124,7 @@ def main():
             left_at=dict(type="dict"),
             context=dict(type="str"),
             present=dict(type="bool"),
+            fields=dict(type="list", elements="str"),
         ),
         supports_check_mode=True,
     )
@@ -121,9 +132,10 @@ def main():
     with reported_errors(module):
         room_session_id = check_uuid(params["room_session_id"], "room_session_id")
         windows = participant_windows(params)
+        fields = check_fields(params["fields"], TELNYX_PARTICIPANT_FIELDS)
         client = module_client(module, telnyx_client)
         participants = select_participants(client, room_session_id, windows, params["context"], params["present"])
-        module.exit_json(changed=False, room_participants=participants)
+        module.exit_json(changed=False, room_participants=list(projected(participants, fields)))
 
 
 if __name__ == "__main__":

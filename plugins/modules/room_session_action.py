@@ -30,6 +30,8 @@ author:
   - commsops maintainers (@commsops)
 extends_documentation_fragment:
   - commsops.sessions.telnyx
+  - commsops.sessions.http_options
+  - commsops.sessions.bulk
   - commsops.sessions.attributes
   - commsops.sessions.attributes.actiongroup_telnyx
 attributes:
@@ -81,22 +83,6 @@ options:
     description: For V(kick), V(mute) and V(unmute), participants (UUIDs) never to act on.
     type: list
     elements: str
-  results:
-    description:
-      - Which sessions RV(results) lists. V(all) lists every session; V(changes) lists only those changed, failed or
-        unknown; V(none) returns only RV(counts).
-      - V(all) is the default, so that a play (and the cleanup roles' reports) sees every session. For runs of many
-        thousands of sessions choose V(changes) or V(none), since each entry is a dictionary that Ansible passes back
-        to the controller as JSON, and 100,000 of them are tens of megabytes.
-    type: str
-    choices: [all, changes, none]
-    default: all
-  max_sessions:
-    description:
-      - Safety limit. When more sessions would be acted on than this, the task fails before changing anything and
-        says how many matched.
-      - A whole number of 0 or more, in ASCII digits when given as text.
-    type: raw
 """
 
 EXAMPLES = r"""
@@ -234,12 +220,12 @@ check_mode:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import check_max_sessions, unique
+from ansible_collections.commsops.sessions.plugins.module_utils.bulk import unique
 from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import finish_bulk, module_client, reported_errors
 from ansible_collections.commsops.sessions.plugins.module_utils.options import telnyx_argument_spec, telnyx_client
 from ansible_collections.commsops.sessions.plugins.module_utils.room_session_plans import (
     Selection, action_targets, carry_out, each_selected, given_sessions, plan_action, plan_given)
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_uuid, check_uuid_list
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_max_sessions, check_uuid, check_uuid_list
 
 SELECTORS = ("room_session_id", "room_session_ids", "select")
 

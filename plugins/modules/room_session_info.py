@@ -20,7 +20,9 @@ author:
   - commsops maintainers (@commsops)
 extends_documentation_fragment:
   - commsops.sessions.telnyx
+  - commsops.sessions.http_options
   - commsops.sessions.room_session_filters
+  - commsops.sessions.fields
   - commsops.sessions.attributes
   - commsops.sessions.attributes.info_module
   - commsops.sessions.attributes.actiongroup_telnyx
@@ -46,11 +48,19 @@ EXAMPLES = r"""
 - name: One session
   commsops.sessions.room_session_info:
     room_session_id: 0ccc7b54-4df3-4bca-a65a-3da1ecc777f0
+
+- name: Only the ids and rooms of the live sessions
+  commsops.sessions.room_session_info:
+    active: true
+    fields: [id, room_id]
+  register: live_ids
 """
 
 RETURN = r"""
 room_sessions:
-  description: The sessions, with the API's field names. One element when O(room_session_id) is given.
+  description:
+    - The sessions, with the API's field names. One element when O(room_session_id) is given.
+    - With O(fields), each has only those keys (and C(participants) with O(include_participants)).
   returned: always
   type: list
   elements: dict
@@ -92,9 +102,10 @@ room_sessions:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.commsops.sessions.plugins.module_utils.fields import TELNYX_SESSION_FIELDS, check_fields, projected
 from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import module_client, reported_errors
 from ansible_collections.commsops.sessions.plugins.module_utils.options import telnyx_argument_spec, telnyx_client
-from ansible_collections.commsops.sessions.plugins.module_utils.room_session_plans import Selection, select_sessions
+from ansible_collections.commsops.sessions.plugins.module_utils.room_session_plans import Selection, each_selected
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_uuid
 
 FILTERS = ("room_id", "active", "created_at", "updated_at", "ended_at")
@@ -110,20 +121,25 @@ def main():
             updated_at=dict(type="dict"),
             ended_at=dict(type="dict"),
             include_participants=dict(type="bool", default=False),
+            fields=dict(type="list", elements="str"),
         ),
         mutually_exclusive=[("room_session_id", name) for name in FILTERS],
         supports_check_mode=True,
     )
     params = module.params
     with reported_errors(module):
+        fields = check_fields(params["fields"], TELNYX_SESSION_FIELDS)
+        include = params["include_participants"]
         if params["room_session_id"]:
             room_session_id = check_uuid(params["room_session_id"], "room_session_id")
             client = module_client(module, telnyx_client)
-            session = client.find_session(room_session_id, params["include_participants"])
-            module.exit_json(changed=False, room_sessions=[session] if session else [])
-        selection = Selection(dict((f, params[f]) for f in FILTERS))
-        client = module_client(module, telnyx_client)
-        module.exit_json(changed=False, room_sessions=select_sessions(client, selection, params["include_participants"]))
+            session = client.find_session(room_session_id, include)
+            sessions = [session] if session else []
+        else:
+            selection = Selection(dict((f, params[f]) for f in FILTERS))
+            client = module_client(module, telnyx_client)
+            sessions = each_selected(client, selection, include)
+        module.exit_json(changed=False, room_sessions=list(projected(sessions, fields, include)))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ __metaclass__ = type
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError, HAS_REQUESTS
+from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import HAS_REQUESTS
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_bool
 
 BOOL_TYPES = ("bool", "boolean")

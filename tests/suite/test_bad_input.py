@@ -189,6 +189,13 @@ CASES += [
     ("proxy_session_action", {"action": "close", "service_sid": SERVICE, "sids": [KC], "max_sessions": "\u00b2"},
      "max_sessions must be a whole number"),
     ("proxy_session", {"service_sid": SERVICE, "unique_name": "a", "ttl": "\uff11"}, "ttl must be a whole number"),
+    # fields: an unknown name is refused before any request, naming the known ones.
+    ("proxy_session_info", {"service_sid": SERVICE, "fields": ["sid", "unique_nmae"]},
+     "fields has unknown field(s) unique_nmae; known fields are sid,"),
+    ("room_session_info", {"fields": ["name"]}, "fields has unknown field(s) name; known fields are id,"),
+    ("room_participant_info", {"room_session_id": UUID, "fields": ["identifier"]}, "fields has unknown field(s) identifier"),
+    ("lookup:twilio", "fields=['sid', 'url ']", "fields has unknown field(s) url "),
+    ("lookup:telnyx", "fields=['id', 'session_id']", "fields has unknown field(s) session_id"),
 ]
 
 

@@ -11,7 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError, HttpClient
+from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import HttpClient
 from tests.suite.conftest import SERVICE
 
 ANSWERS = {

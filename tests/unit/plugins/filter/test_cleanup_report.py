@@ -14,7 +14,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.commsops.sessions.plugins.filter.cleanup_report import cleanup_report, human_age
-from ansible_collections.commsops.sessions.plugins.module_utils.bulk import PAST
+from ansible_collections.commsops.sessions.plugins.module_utils.actions import PAST
 
 NOW = datetime.datetime(2026, 11, 23, 12, 0, 0, tzinfo=datetime.timezone.utc)
 ROOM = {"results": [
@@ -123,3 +123,93 @@ def test_all_skipped_says_so_not_that_nothing_matched():
     report = cleanup_report({"results": [{"room_session_id": "s2", "action": "end", "outcome": "skipped", "changed": False,
                                           "failed": False, "reason": "already ended"}]}, "room", now=NOW)
     assert "every session that matched was skipped" in report["markdown"]
+
+
+# The parts of the report a cleanup role used to build itself: the safety limit, the failure, the artifacts.
+def stopped_run(action, sessions, limit=None, stopped=True, **extra):
+    """A registered bulk result the safety limit stopped (or not): its sessions planned, none done."""
+    result = room_run(action, "would_change", False, failed=stopped, stopped_by_limit=stopped,
+                      counts={"would_change": sessions}, **extra)
+    result["results"] = [dict(result["results"][0], room_session_id="s%d" % n) for n in range(sessions)]
+    if limit is not None:
+        result["invocation"]["module_args"]["max_sessions"] = limit
+    return result
+
+
+def looped(*runs):
+    return {"changed": True, "results": [dict(run, ansible_loop_var="item") for run in runs]}
+
+
+LIMITED_DELETE = dict(room_run("delete", "changed", False), stopped_by_limit=False)
+STOP_CASES = [
+    # What was registered, the filter's arguments -> stopped_by_limit, stop_message.
+    (room_run("end", "changed", False, stopped_by_limit=False), {}, False, ""),
+    (stopped_run("end", 3), dict(limit_name="room_cleanup_max_sessions", limit=2), True,
+     "3 sessions match, more than room_cleanup_max_sessions (2): nothing was changed. "
+     "Narrow the selection or raise the limit."),
+    (stopped_run("end", 3, limit=2), {}, True,
+     "3 sessions match, more than max_sessions (2): nothing was changed. Narrow the selection or raise the limit."),
+    (stopped_run("end", 3), dict(limit_name="cap"), True,
+     "3 sessions match, more than cap: nothing was changed. Narrow the selection or raise the limit."),
+    (looped(stopped_run("close", 2, limit=1), LIMITED_DELETE), dict(limit_name="cap"), ["close"],
+     "close: 2 sessions match, more than cap (1): nothing was closed. Narrow the selection or raise the limit."),
+    (looped(stopped_run("close", 2), stopped_run("delete", 4)), dict(limit_name="cap", limit=1), ["close", "delete"],
+     "close: 2 sessions match, more than cap (1): nothing was closed. delete: 4 sessions match, more than cap (1): "
+     "nothing was deleted. Narrow the selection or raise the limit."),
+    (looped(LIMITED_DELETE), dict(limit_name="cap"), [], ""),
+]
+
+
+@pytest.mark.parametrize("registered, options, stopped, message", STOP_CASES)
+def test_the_safety_limit_is_read_from_the_results(registered, options, stopped, message):
+    report = cleanup_report(registered, "room", now=NOW, **options)
+    assert report["stopped_by_limit"] == stopped
+    assert report["stop_message"] == message
+    assert report["failure_message"] == ""  # a limit is not a failure of the sessions
+
+
+@pytest.mark.parametrize("options, outcomes, counts", [
+    ({}, ["would end", "would end", "skipped: already ended"], dict(would_change=2, skipped=1, failed=0)),
+    (dict(limit_name="room_cleanup_max_sessions", limit=1),
+     ["failed: not done: more sessions match than room_cleanup_max_sessions (1)"] * 2 + ["skipped: already ended"],
+     dict(would_change=0, skipped=1, failed=2)),
+])
+def test_with_a_limit_name_the_sessions_a_stopped_run_did_not_act_on_read_as_not_done(options, outcomes, counts):
+    run = stopped_run("end", 2)
+    run["results"].append(dict(run["results"][0], room_session_id="s9", outcome="skipped", reason="already ended"))
+    report = cleanup_report(run, "room", now=NOW, **options)
+    assert [r["outcome"] for r in report["sessions"]] == outcomes
+    assert dict((k, report["counts"][k]) for k in counts) == counts
+    assert report["counts"]["changed"] == 0
+
+
+@pytest.mark.parametrize("registered, message", [
+    (dict(room_run("end", "changed", False), failed=True, msg="1 of 1 sessions failed (s1)"), "1 of 1 sessions failed (s1)"),
+    (looped(dict(room_run("close", "changed", False), failed=True, msg="close failed"), LIMITED_DELETE,
+            dict(room_run("delete", "changed", False), failed=True, msg="delete failed")), "close failed; delete failed"),
+    ({"failed": True}, "failed"),
+    (looped(stopped_run("close", 2), dict(room_run("delete", "changed", False), failed=True, msg="delete failed")),
+     "delete failed"),
+])
+def test_the_failure_message_joins_the_failed_results_but_the_stopped_ones(registered, message):
+    assert cleanup_report(registered, "room", now=NOW)["failure_message"] == message
+
+
+def test_the_artifacts_count_for_the_account_and_add_up_as_totals():
+    report = cleanup_report(looped(stopped_run("close", 2, limit=1), LIMITED_DELETE), "proxy", "applied", now=NOW,
+                            limit_name="cap", account="east")
+    entry = dict(mode="applied", matched=3, changed=1, would_change=0, skipped=0, failed=2, unknown=0,
+                 stopped_by_limit=["close"], summary=report["summary"])
+    assert report["artifacts"] == {
+        "proxy_session_cleanup_by_account": {"east": entry},
+        "proxy_session_cleanup_total_matched": 3, "proxy_session_cleanup_total_changed": 1,
+        "proxy_session_cleanup_total_would_change": 0, "proxy_session_cleanup_total_skipped": 0,
+        "proxy_session_cleanup_total_failed": 2, "proxy_session_cleanup_total_unknown": 0}
+
+
+def test_the_artifacts_of_one_task_say_whether_the_limit_stopped_it():
+    report = cleanup_report(room_run("end", "would_change", True), "room", "dry run", now=NOW)
+    assert report["artifacts"]["room_session_cleanup_by_account"] == {"localhost": dict(
+        mode="dry run", matched=1, changed=0, would_change=1, skipped=0, failed=0, unknown=0, stopped_by_limit=False,
+        summary=report["summary"])}
+    assert report["artifacts"]["room_session_cleanup_total_would_change"] == 1

@@ -15,7 +15,7 @@ import types
 import pytest
 
 from ansible_collections.commsops.sessions.plugins.module_utils import bulk
-from ansible_collections.commsops.sessions.plugins.module_utils import proxy_session_plans as proxy
+from ansible_collections.commsops.sessions.plugins.module_utils import proxy_session_bulk as proxy
 from ansible_collections.commsops.sessions.plugins.module_utils import room_session_plans as rooms
 
 SECRET = "SECRET-key-0042"
@@ -26,10 +26,15 @@ def redact(text):
     return text.replace(SECRET, "********")
 
 
+def runner(workers):
+    """What the bulk helpers use of an HttpClient: its map (at most workers at a time) and its redact."""
+    return types.SimpleNamespace(map=lambda func, items: bulk.bounded_map(func, items, workers), redact=redact)
+
+
 def fake_client(workers=4, **methods):
-    """What carry_out uses of a client: its calls, and http.workers and http._redact."""
+    """What carry_out uses of a client: its calls, and http.map and http.redact."""
     client = types.SimpleNamespace(**methods)
-    client.http = types.SimpleNamespace(workers=workers, _redact=redact)
+    client.http = runner(workers)
     return client
 
 
@@ -40,7 +45,7 @@ def test_an_unexpected_error_in_a_read_fails_that_item_only(concurrency):
             raise ValueError("invalid literal for int() with base 10: '\u00b2' (key %s)" % SECRET)
         return dict(id=item, session={"id": item})
 
-    outcomes = bulk.run_bulk([1, 2, 3], read, concurrency, redact)
+    outcomes = bulk.run_bulk([1, 2, 3], read, runner(concurrency))
     assert [o.get("id") for o in outcomes] == [1, None, 3]
     assert outcomes[1]["outcome"] == "failed" and outcomes[1]["failed"] is True
     assert outcomes[1]["error"].startswith("unexpected error: ValueError: invalid literal for int()")
@@ -53,7 +58,7 @@ def test_read_each_gives_the_failing_id_its_failed_outcome():
             raise KeyError("data")
         return {"id": session_id}
 
-    found = bulk.read_each(["a", "b", "c"], find, 2, redact)
+    found = bulk.read_each(["a", "b", "c"], find, runner(2))
     assert [(f["id"], f.get("outcome")) for f in found] == [("a", None), ("b", "failed"), ("c", None)]
     assert found[1]["error"] == "unexpected error: KeyError: 'data'"
 
@@ -67,7 +72,7 @@ def test_an_unexpected_error_while_acting_is_unknown_and_keeps_the_plan():
             raise RuntimeError("header x-ratelimit-remaining: bad (%s)" % SECRET)
         return bulk.carried_out(plan, "done")
 
-    results = bulk.run_plans(plans, act, 3, redact)
+    results = bulk.run_plans(plans, act, runner(3))
     assert [(r["name"], r["outcome"], r["changed"]) for r in results] == [
         ("a", "changed", True), ("b", "unknown", False), ("c", "changed", True), ("d", "skipped", False)]
     assert results[1]["reason"] == bulk.UNKNOWN_REASON and results[1]["failed"] is False

@@ -12,11 +12,13 @@ import time
 
 import pytest
 
+from ansible_collections.commsops.sessions.plugins.module_utils import deadlines as deadlines_mod
 from ansible_collections.commsops.sessions.plugins.module_utils import http_layer as http_mod
 from ansible_collections.commsops.sessions.plugins.module_utils import limiter as limiter_mod
 from ansible_collections.commsops.sessions.plugins.module_utils.version import COLLECTION_VERSION
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import (
-    ApiError, HttpClient, USER_AGENT, expect_object, parse_error_body, parse_retry_hint)
+from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError, expect_object, parse_error_body
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import HttpClient, USER_AGENT
+from ansible_collections.commsops.sessions.plugins.module_utils.retry_policy import parse_retry_hint
 
 from ansible_collections.commsops.sessions.tests.unit.plugins._fake import DROP, Raw, head, trickle
 
@@ -348,7 +350,7 @@ class _Stub:
 def test_a_body_shorter_than_its_content_length_is_noticed(headers, status, method, received, short):
     # urllib3 2 raises on its own; urllib3 1.x, which requests>=2.25 allows, returns the short body.
     response = _Stub(headers=headers, status_code=status, request=_Stub(method=method), raw=_Stub(tell=lambda: received))
-    assert http_mod._short_of_length(response) == short
+    assert deadlines_mod._short_of_length(response) == short
 
 
 # The environment: read once per client, as requests would read it for each request -------------

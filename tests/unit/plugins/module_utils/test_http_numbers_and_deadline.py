@@ -14,9 +14,12 @@ import time
 
 import pytest
 
+from ansible_collections.commsops.sessions.plugins.module_utils import deadlines as deadlines_mod
 from ansible_collections.commsops.sessions.plugins.module_utils import http_layer as http_mod
 from ansible_collections.commsops.sessions.plugins.module_utils import limiter as limiter_mod
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError, HttpClient, parse_retry_hint
+from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import HttpClient
+from ansible_collections.commsops.sessions.plugins.module_utils.retry_policy import parse_retry_hint
 
 from ansible_collections.commsops.sessions.tests.unit.plugins._fake import Raw
 
@@ -110,7 +113,7 @@ class _Stub:
 def test_a_content_length_in_other_digits_promises_nothing(promised):
     response = _Stub(headers={"Content-Length": promised}, status_code=200, request=_Stub(method="GET"),
                      raw=_Stub(tell=lambda: 10))
-    assert http_mod._short_of_length(response) is None
+    assert deadlines_mod._short_of_length(response) is None
 
 
 # The deadline covers the headers: a server trickling its status line and headers -----------------------
@@ -184,7 +187,7 @@ def test_headers_that_trickle_end_at_the_timeout(trickling_headers, method):
 def test_the_deadline_before_anything_was_sent_is_not_ambiguous():
     # The connection hands its socket to the exchange's watchdog before the request goes out; a deadline
     # that has passed by then shuts it at once, and nothing was sent.
-    watchdog = http_mod._Watchdog(3600)
+    watchdog = deadlines_mod._Watchdog(3600)
     try:
         watchdog._fire()
         left, right = socket.socketpair()
@@ -198,12 +201,12 @@ def test_the_deadline_before_anything_was_sent_is_not_ambiguous():
 
 
 def test_a_deadline_passed_while_connecting_sends_nothing(fake_api, monkeypatch):
-    class Expired(http_mod._Watchdog):
+    class Expired(deadlines_mod._Watchdog):
         def __init__(self, seconds):
             super(Expired, self).__init__(seconds)
             self._fire()  # as if the deadline came while the connection was being made
 
-    monkeypatch.setattr(http_mod, "_Watchdog", Expired)
+    monkeypatch.setattr(deadlines_mod, "_Watchdog", Expired)
     with pytest.raises(ApiError) as err:
         client(fake_api, max_retries=0).request("POST", "/create", form=[("A", "1")])
     assert str(err.value) == "POST /create: no complete answer within 5 s (timed out before the request was sent)"

@@ -10,7 +10,9 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.commsops.sessions.plugins.module_utils import proxy_session_bulk as proxy_bulk
 from ansible_collections.commsops.sessions.plugins.module_utils import proxy_session_plans as proxy
+from ansible_collections.commsops.sessions.plugins.module_utils import proxy_session_select as proxy_select
 from ansible_collections.commsops.sessions.plugins.module_utils import room_session_plans as rooms
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
 
@@ -87,7 +89,7 @@ PROXY_PLANS = [
 
 @pytest.mark.parametrize("session, action, outcome, reason", PROXY_PLANS)
 def test_proxy_plan_action(session, action, outcome, reason):
-    plan = proxy.plan_action(session, action)
+    plan = proxy_bulk.plan_action(session, action)
     assert (plan["outcome"], plan["reason"], plan["sid"]) == (outcome, reason, KC)
 
 
@@ -107,7 +109,7 @@ PROXY_SELECTIONS = [
 
 @pytest.mark.parametrize("spec, session, matches", PROXY_SELECTIONS)
 def test_proxy_selection_matches(spec, session, matches):
-    assert proxy.Selection(spec).matches(session) is matches
+    assert proxy_select.Selection(spec).matches(session) is matches
 
 
 def declared(**params):

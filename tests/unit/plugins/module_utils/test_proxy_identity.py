@@ -13,8 +13,9 @@ import json
 import pytest
 
 from ansible_collections.commsops.sessions.plugins.module_utils import http_layer as http_mod
-from ansible_collections.commsops.sessions.plugins.module_utils import twilio_proxy
-from ansible_collections.commsops.sessions.plugins.module_utils.twilio_proxy import TwilioProxy, participant_fields
+from ansible_collections.commsops.sessions.plugins.module_utils import twilio_values
+from ansible_collections.commsops.sessions.plugins.module_utils.twilio_proxy import TwilioProxy
+from ansible_collections.commsops.sessions.plugins.module_utils.twilio_values import participant_fields
 from ansible_collections.commsops.sessions.plugins.modules import proxy_session
 from ansible_collections.commsops.sessions.tests.unit.plugins._fake import DROP, run_module
 
@@ -108,7 +109,7 @@ CANONICAL = [
 
 @pytest.mark.parametrize("spelled, canonical", CANONICAL)
 def test_canonical_identifier(spelled, canonical):
-    assert twilio_proxy.canonical_identifier(spelled) == canonical
+    assert twilio_values.canonical_identifier(spelled) == canonical
 
 
 def test_the_canonical_spelling_is_what_is_sent(fake_api):

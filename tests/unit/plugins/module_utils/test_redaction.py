@@ -13,7 +13,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError, secret_forms
+from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError, secret_forms
 from ansible_collections.commsops.sessions.plugins.module_utils.telnyx_rooms import TelnyxRooms
 from ansible_collections.commsops.sessions.plugins.module_utils.twilio_proxy import TwilioProxy
 

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
+from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError
 from ansible_collections.commsops.sessions.plugins.module_utils.telnyx_rooms import TelnyxRooms
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import TimeWindow
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput

@@ -11,9 +11,8 @@ import datetime
 
 import pytest
 
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import (
-    TimeWindow, parse_bound, parse_instant, to_utc_string)
+    TimeWindow, UnreadableTimestamp, parse_bound, parse_instant, to_utc_string)
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
 
 UTC = datetime.timezone.utc
@@ -114,7 +113,7 @@ def test_impossible_bounds_name_the_option(bound):
 @pytest.mark.parametrize("value", ["2026-11-01T08:00:00+25:00", "2026-13-01T00:00:00Z", "yesterday", 1767225600, ["x"]])
 def test_a_timestamp_from_the_server_that_cannot_be_read_fails_naming_the_field(value):
     window = TimeWindow("created_at", {"gte": "2026-11-01"}, "created_at")
-    with pytest.raises(ApiError) as err:
+    with pytest.raises(UnreadableTimestamp) as err:
         window.matches(value)
     assert "the server sent created_at=%r, which is not an ISO 8601 timestamp" % (value,) in str(err.value)
 

@@ -13,7 +13,7 @@ import json
 import pytest
 
 from ansible_collections.commsops.sessions.plugins.module_utils import http_layer as http_mod
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import ApiError
+from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError
 from ansible_collections.commsops.sessions.plugins.module_utils.twilio_proxy import TwilioProxy
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput
 from ansible_collections.commsops.sessions.tests.unit.plugins._fake import DROP
