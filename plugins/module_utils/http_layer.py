@@ -46,6 +46,20 @@ USER_AGENT = "%s/%s (+https://github.com/commsops/sessions)" % (COLLECTION_NAME,
 MAX_PAGES = 10000
 
 
+def unseen(items, field, seen):
+    """The listed items whose `field` (a string id) is not in seen yet, which learns them; items without one
+    are kept. Both clients drop, with it, the repeats that sessions moving between pages cause."""
+    fresh = []
+    for item in items:
+        key = item.get(field)
+        if not isinstance(key, str):
+            fresh.append(item)
+        elif key not in seen:
+            seen.add(key)
+            fresh.append(item)
+    return fresh
+
+
 class HttpClient:
     """One keep-alive session to one API, safe to share between worker threads."""
 

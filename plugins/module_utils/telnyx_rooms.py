@@ -16,7 +16,7 @@ __metaclass__ = type
 import itertools
 
 from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError, expect_object, shown
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import MAX_PAGES, HttpClient
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import MAX_PAGES, HttpClient, unseen
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import InvalidInput, check_uuid, check_uuid_list
 
 DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
@@ -137,20 +137,23 @@ class TelnyxRooms:
         pages = [first]
         if first[1] and last > 1:
             pages = itertools.chain(pages, self._later_pages(page, last))
-        seen, totals, count, moved = set(), [], 0, 0
+        seen, count, moved = set(), 0, 0
+        lowest = highest = None  # of the totals the pages reported: how far they moved while we read
         for number, items, meta in pages:
-            if _whole(meta.get("total_results")):
-                totals.append(meta["total_results"])
-                moved = max(totals) - min(totals)
-            fresh = _unseen(items, seen)
+            total = meta.get("total_results")
+            if _whole(total):
+                lowest = total if lowest is None else min(lowest, total)
+                highest = total if highest is None else max(highest, total)
+                moved = highest - lowest
+            fresh = unseen(items, "id", seen)
             if number > 1 and items and not fresh and len(items) > moved:
                 raise self.http.error("page %s repeats %d items already read: the server does not page as asked "
                                       "(page[number] ignored?); refusing a partial list" % (number, len(items)), "GET", path)
             count += len(fresh)
             yield from fresh
-        if totals and count < min(totals) - moved:
+        if lowest is not None and count < lowest - moved:
             raise self.http.error("the listing ended with %d items, but meta.total_results said %d: the server does not "
-                                  "page as asked; refusing a partial list" % (count, min(totals)), "GET", path)
+                                  "page as asked; refusing a partial list" % (count, lowest), "GET", path)
 
     def _page_count(self, meta, page_size, path):
         """meta.total_pages, when it is a whole number that meta.total_results and MAX_PAGES allow."""
@@ -207,19 +210,6 @@ class TelnyxRooms:
 
 def _whole(value):
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _unseen(items, seen):
-    """The items whose id (a string) is not in seen yet, which learns them; items without one are kept."""
-    fresh = []
-    for item in items:
-        key = item.get("id")
-        if not isinstance(key, str):
-            fresh.append(item)
-        elif key not in seen:
-            seen.add(key)
-            fresh.append(item)
-    return fresh
 
 
 def participants_value(participants):

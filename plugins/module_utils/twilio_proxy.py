@@ -16,7 +16,7 @@ __metaclass__ = type
 from urllib.parse import urlsplit
 
 from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError, expect_object, shown
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import MAX_PAGES, HttpClient
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import MAX_PAGES, HttpClient, unseen
 from ansible_collections.commsops.sessions.plugins.module_utils.twilio_values import (
     check_participant_count, canonical_identifier, looks_like_session_sid, participant_fields, session_form)
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import (
@@ -181,7 +181,7 @@ class TwilioProxy:
             page = expect_object(body, key, list, "GET", where)
             next_url = expect_object(body, "meta", dict, "GET", where).get("next_page_url")
             self._check_owner(page, owner, key, path)
-            fresh = _unseen(page, "sid", seen)
+            fresh = unseen(page, "sid", seen)
             if page and not fresh:
                 raise self.http.error("a page repeats %d %s already read: the server does not follow its own "
                                       "next_page_url; refusing a partial list" % (len(page), key), "GET", path)
@@ -225,19 +225,6 @@ class TwilioProxy:
         else:
             return
         raise self.http.error(problem, "GET", path)
-
-
-def _unseen(page, field, seen):
-    """The items of page whose `field` (a string id) is not in seen yet, which learns them; items without one are kept."""
-    fresh = []
-    for item in page:
-        key = item.get(field)
-        if not isinstance(key, str):
-            fresh.append(item)
-        elif key not in seen:
-            seen.add(key)
-            fresh.append(item)
-    return fresh
 
 
 def _origin_of(url):

@@ -18,6 +18,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from ansible_collections.commsops.sessions.plugins.module_utils import http_layer, limiter
+
 DROP = object()  # close the connection without answering
 
 
@@ -162,3 +164,29 @@ def run_module(main, args, check_mode=False, capsys=None):
             main()
     result = json.loads(capsys.readouterr().out)
     return exited.value.code != 0, result
+
+
+class FakeClock:
+    """Stands in for the time module inside http_layer.py and limiter.py: sleeps are recorded, not slept."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps = []
+
+    def monotonic(self):
+        return self.now
+
+    def time(self):
+        return time.time()
+
+    def sleep(self, seconds):
+        self.sleeps.append(round(seconds, 3))
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = FakeClock()
+    monkeypatch.setattr(http_layer, "time", fake)
+    monkeypatch.setattr(limiter, "time", fake)
+    return fake

@@ -7,4 +7,4 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.commsops.sessions.tests.unit.plugins._fake import fake_api  # noqa: F401  pylint: disable=unused-import
+from ansible_collections.commsops.sessions.tests.unit.plugins._fake import clock, fake_api  # noqa: F401  pylint: disable=unused-import

@@ -14,39 +14,12 @@ import pytest
 
 from ansible_collections.commsops.sessions.plugins.module_utils import deadlines as deadlines_mod
 from ansible_collections.commsops.sessions.plugins.module_utils import http_layer as http_mod
-from ansible_collections.commsops.sessions.plugins.module_utils import limiter as limiter_mod
 from ansible_collections.commsops.sessions.plugins.module_utils.version import COLLECTION_VERSION
 from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError, expect_object, parse_error_body
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import HttpClient, USER_AGENT
 from ansible_collections.commsops.sessions.plugins.module_utils.retry_policy import parse_retry_hint
 
 from ansible_collections.commsops.sessions.tests.unit.plugins._fake import DROP, Raw, head, trickle
-
-
-class FakeClock:
-    """Stands in for the time module inside http_layer.py: sleeps are recorded, not slept."""
-
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps = []
-
-    def monotonic(self):
-        return self.now
-
-    def time(self):
-        return time.time()
-
-    def sleep(self, seconds):
-        self.sleeps.append(round(seconds, 3))
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    fake = FakeClock()
-    monkeypatch.setattr(http_mod, "time", fake)
-    monkeypatch.setattr(limiter_mod, "time", fake)
-    return fake
 
 
 def client(api, **kwargs):

@@ -15,39 +15,11 @@ import time
 import pytest
 
 from ansible_collections.commsops.sessions.plugins.module_utils import deadlines as deadlines_mod
-from ansible_collections.commsops.sessions.plugins.module_utils import http_layer as http_mod
-from ansible_collections.commsops.sessions.plugins.module_utils import limiter as limiter_mod
 from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError
 from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import HttpClient
 from ansible_collections.commsops.sessions.plugins.module_utils.retry_policy import parse_retry_hint
 
 from ansible_collections.commsops.sessions.tests.unit.plugins._fake import Raw
-
-
-class FakeClock:
-    """Sleeps are recorded, not slept (as in test_http_layer.py)."""
-
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps = []
-
-    def monotonic(self):
-        return self.now
-
-    def time(self):
-        return time.time()
-
-    def sleep(self, seconds):
-        self.sleeps.append(round(seconds, 3))
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    fake = FakeClock()
-    monkeypatch.setattr(http_mod, "time", fake)
-    monkeypatch.setattr(limiter_mod, "time", fake)
-    return fake
 
 
 def client(api, **kwargs):
