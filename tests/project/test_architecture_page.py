@@ -198,6 +198,10 @@ class Code:
 
     def module_files(self, module):
         """The files of a module name as imports spell it (ansible_collections...plugins.module_utils.bulk) or bare."""
+        if ".plugins." in module:  # a full import path names one file (action, filter and module may share a name)
+            exact = "plugins/" + module.split(".plugins.", 1)[1].replace(".", "/") + ".py"
+            if exact in self.files:
+                return [self.files[exact]]
         return self.python(self.modules.get(module.split(".")[-1], []))
 
     def definitions(self, name, scope):
@@ -486,7 +490,7 @@ def test_middleware_order_is_the_code_s():
     ("auto", "2", None),
     ("plugins/module_utils/no_such.py", "1", "no such file"),
     ("find_service(sid=None, unique_name=None)", "5", None),
-    ("list_services(page_size)", "1", "no def"),
+    ("list_widgets(page_size)", "1", "no def"),
     ("HttpClient.request(method, path, ...)", "1", None),
     ("HttpClient.request(path, method, ...)", "1", "signature"),
     ("ApiError.may_have_applied", "1", None),
@@ -495,7 +499,7 @@ def test_middleware_order_is_the_code_s():
     ("commsops.sessions.attributes.no_such_fragment", "5", "no such plugin"),
     ("tasks/main.yml", "5", None),
     ("tests/integration/targets/proxy_service/", "5", None),
-    ("tests/integration/targets/proxy_service/", "1", "no such file"),
+    ("tests/integration/targets/proxy_widget/", "1", "no such file"),
 ])
 def test_the_rules_themselves(token, section, expected):
     """The checker tells a stale name from a true one, and prose from code."""

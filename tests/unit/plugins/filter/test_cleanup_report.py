@@ -13,7 +13,8 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.commsops.sessions.plugins.filter.cleanup_report import cleanup_report, human_age
+from ansible_collections.commsops.sessions.plugins.filter.cleanup_report import cleanup_report
+from ansible_collections.commsops.sessions.plugins.plugin_utils.cleanup_report import human_age
 from ansible_collections.commsops.sessions.plugins.module_utils.actions import PAST
 
 NOW = datetime.datetime(2026, 11, 23, 12, 0, 0, tzinfo=datetime.timezone.utc)
