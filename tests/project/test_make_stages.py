@@ -56,3 +56,19 @@ def test_make_test_runs_the_stages_and_pytest_in_parallel_last():
     assert "tests/utils/run_stages.py" in makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
     pytest_recipe = makefile.split("\npytest: venv\n", 1)[1].split("\n\n", 1)[0]
     assert "-n $(PYTEST_WORKERS) --dist loadgroup" in pytest_recipe
+
+
+def test_tests_of_one_xdist_group_run_on_one_worker(tmp_path):
+    """make test's pytest runs with --dist loadgroup: the tests that share a directory (the ee, the docs site,
+    the doc snippets) carry one xdist_group and must run on one worker. pytest 9 with pytest-xdist 3.8 drops
+    the groups silently (requirements-dev.txt pins pytest below 9 for that)."""
+    (tmp_path / "test_grouped.py").write_text(
+        "import os\nimport pytest\n\npytestmark = pytest.mark.xdist_group('shared')\n\n\n"
+        "@pytest.mark.parametrize('number', range(6))\ndef test_worker(number):\n"
+        "    print(number, os.environ['PYTEST_XDIST_WORKER'])\n")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadgroup",
+                           "-v", str(tmp_path / "test_grouped.py")], capture_output=True, text=True, cwd=str(tmp_path),
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stdout[-2000:]
+    workers = set(re.findall(r"\[(gw\d+)\] .*PASSED", done.stdout))
+    assert len(workers) == 1, done.stdout[-2000:]
