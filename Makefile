@@ -27,6 +27,9 @@ NEEDS_COPY = $(if $(STAGED),,copy)
 # pytest-xdist workers for the pytest stage: auto is one per CPU.
 PYTEST_WORKERS ?= auto
 PYTEST_LOG = $(BUILD)/pytest.log
+# Prism (npm ci of tests/prism/package-lock.json) for the contract tests, installed there once by the first test
+# that needs it (tests/utils/prism.py), and its patched copies of the API documents in $(PRISM_DIR)-specs.
+PRISM_DIR = $(BUILD)/prism
 
 test:
 	@$(PYTHON) tests/utils/run_stages.py --make "$(MAKE)" --summary $(PYTEST_LOG) $(TEST_STAGES)
@@ -84,8 +87,8 @@ changelog-lint: venv
 pytest: venv
 	@echo "== pytest: project checks, $(PYTEST_WORKERS) workers"
 	@mkdir -p $(BUILD)
-	@{ GALAXY_IMPORTER_VENV=$(BUILD)/importer-venv $(BIN)/python -m pytest -q -p no:cacheprovider \
-		-n $(PYTEST_WORKERS) --dist loadgroup $(wildcard tests/project tests/emulator tests/suite); \
+	@{ GALAXY_IMPORTER_VENV=$(BUILD)/importer-venv PRISM_DIR=$(PRISM_DIR) $(BIN)/python -m pytest -q -p no:cacheprovider \
+		-n $(PYTEST_WORKERS) --dist loadgroup $(wildcard tests/project tests/emulator tests/suite tests/eda); \
 		echo $$? > $(BUILD)/.pytest-rc; } | tee $(PYTEST_LOG); exit $$(cat $(BUILD)/.pytest-rc)
 
 # Galaxy's own import check (galaxy-importer, in its venv .build/importer-venv) on the tarball of this checkout;

@@ -140,7 +140,7 @@ def task_groups(sample):
     """Seconds of one role run by kind of task."""
     groups = {"bulk": 0.0, "report": 0.0, "other": 0.0}
     for task in sample.get("tasks", []):
-        if task["action"].startswith("commsops.sessions."):
+        if task["action"].endswith("_session_action"):  # the bulk task (the cleanup_report action is the report)
             groups["bulk"] += task["seconds"]
         elif "report" in task["name"].lower() or task["action"] in ("ansible.builtin.debug", "ansible.builtin.include_tasks"):
             groups["report"] += task["seconds"]
@@ -690,6 +690,41 @@ def section_sweep(doc):
                     "concurrency gains little).", ""]
 
 
+def section_role_cost(doc):
+    data = doc.m.get("role_cost")
+    if not data:
+        return []
+    small, size = data["sizes"]
+    lines = ["## 8. The roles beside their bulk task", "",
+             "Each cleanup role at %d and %d sessions (latency %d ms), the two sizes alternating in %d rounds. "
+             "*Beside the bulk task* adds up every other task of the role: the report (the `cleanup_report` action "
+             "and the debug that shows it) and the small ones (argument spec, checks, the fail that is skipped); "
+             "Ansible's start-up and the end of the run are apart. The module's CPU per request is the difference of "
+             "the module's CPU between the two sizes over the difference of their requests, so its start-up is "
+             "apart." % (small, size, data["latency_ms"], len(data.get("telnyx_%d" % size, []))), "",
+             "| role | sessions | wall | bulk task | the report | small tasks | beside the bulk task | module CPU | requests | load |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for vendor, role in (("telnyx", "room_session_cleanup"), ("twilio", "proxy_session_cleanup")):
+        runs = {n: data.get("%s_%d" % (vendor, n), []) for n in (small, size)}
+        if not runs[small] or not runs[size]:
+            continue
+        beside = {}
+        for n in (small, size):
+            groups = median_groups(runs[n])
+            beside[n] = groups["report"] + groups["other"]
+            lines.append("| %s | %d | %s | %s | %.2f s | %.2f s | %.2f s | %.2f s | %d | %s |" % (
+                role, n, fmt(runs[n]), sec(med(runs[n], "task_seconds")), groups["report"], groups["other"], beside[n],
+                med(runs[n], "module_cpu"), med(runs[n], "requests"), load(runs[n])))
+        per_request = div(med(runs[size], "module_cpu") - med(runs[small], "module_cpu"),
+                          med(runs[size], "requests") - med(runs[small], "requests"))
+        label = "8 (%s)" % vendor
+        doc.aim(label, "beside the bulk task <= 0.3 s at %d sessions" % size, "%.2f s" % beside[size], le(beside[size], 0.3))
+        doc.aim(label, "beside the bulk task does not grow with the sessions (%d against %d)" % (size, small),
+                "%+.2f s" % (beside[size] - beside[small]), le(beside[size] - beside[small], 0.05))
+        doc.aim(label, "module CPU per request <= 0.8 ms", "%.2f ms" % (per_request * 1000), le(per_request * 1000, 0.8))
+    return lines + [""]
+
+
 def write_markdown(results, path, svg):
     doc = Doc(results)
     doc.out = path
@@ -707,6 +742,7 @@ def write_markdown(results, path, svg):
                             "twilio", "rate")
     body += section_scale(doc)
     body += section_sweep(doc)
+    body += section_role_cost(doc)
     if svg:
         body += ["## 7. Picture", "", "![auto mode's concurrency over time against the server's limit of 20](%s)" % (
             os.path.relpath(svg, os.path.dirname(os.path.abspath(path))).replace(os.sep, "/")), "",

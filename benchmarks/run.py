@@ -20,6 +20,8 @@ Measures (--only), with their time on a 2-core machine at the full scale:
     telnyx_rate    3: the role under --rate-limit 100; under a minute
     twilio_delete  4.1, twilio_limit 4.2, twilio_rate 4.3: the same for Twilio Proxy deletes; about 4 minutes
     sweep          6: auto against concurrency 8 at 10, 50 and 200 ms; about 4 minutes
+    role_cost      8: each cleanup role at 100 and 1,000 sessions: its tasks beside the bulk task, and the module's
+                   CPU per request (the difference of the two sizes, so its start-up is apart); about 2 minutes
     scale          5: 100,000 sessions, one run each (the emulator is the bottleneck); about 13 minutes
 --scale multiplies every size (1,000 sessions, the sample of 200, 100,000), to try the code in a minute.
 """
@@ -62,7 +64,7 @@ TELNYX_PAGE = 250
 SCALE_LATENCY_MS = 10
 SWEEP_LATENCIES = (10, 50, 200)
 MEASURES = ("throughput", "telnyx_end", "telnyx_limit", "telnyx_rate", "twilio_delete", "twilio_limit",
-            "twilio_rate", "sweep", "scale")
+            "twilio_rate", "sweep", "role_cost", "scale")
 END_TASK = "commsops.sessions.room_session_action"
 DELETE_TASK = "commsops.sessions.proxy_session_action"
 
@@ -569,6 +571,28 @@ def measure_sweep(bench, args):
     return result
 
 
+def measure_role_cost(bench, args):
+    """Measure 8: what each cleanup role spends beside its bulk task, at a tenth of the size and at the size,
+    the sizes alternating in rounds."""
+    sizes = (max(1, args.count // 10), args.count)
+    result = {"sizes": list(sizes), "latency_ms": LATENCY_MS}
+    bench.config(latency_ms=LATENCY_MS)
+    for vendor, seeder, play, action in (("telnyx", seed_rooms, role_end(), END_TASK),
+                                         ("twilio", seed_closed_proxy, role_delete(), DELETE_TASK)):
+        for size in sizes:
+            result["%s_%d" % (vendor, size)] = []
+        for round_number in range(args.runs):
+            for size in sizes:
+                seeder(bench, size)
+                one = bench.playbook(play)
+                result["%s_%d" % (vendor, size)].append(one)
+                print(" %s, round %d, %d sessions: %.2f s (load %.1f)" % (
+                    vendor, round_number + 1, size, one["seconds"], one["load"]), flush=True)
+        for size in sizes:
+            with_task_times(result["%s_%d" % (vendor, size)], action)
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs of each fast measure (median, min, max)")
@@ -637,6 +661,8 @@ def main():
                 done[name] = measure_scale(bench, args)
             elif name == "sweep":
                 done[name] = measure_sweep(bench, args)
+            elif name == "role_cost":
+                done[name] = measure_role_cost(bench, args)
             done[name]["measure_seconds"] = time.monotonic() - step
             done[name]["load_after"] = list(os.getloadavg())  # 1, 5 and 15 minutes: how busy the machine was
             save()

@@ -20,6 +20,8 @@ ANSIBLE_DOCS = "https://docs.ansible.com/projects/ansible/latest/"
 EXTERNAL_LABELS = {
     "common_return_values": ("reference_appendices/common_return_values.html", "Return Values"),
     "ansible_configuration_settings": ("reference_appendices/config.html", "Ansible Configuration Settings"),
+    # The page of a module with an action plugin (cleanup_report) links to it.
+    "action_plugins": ("plugins/action.html", "Action Plugins"),
 }
 
 

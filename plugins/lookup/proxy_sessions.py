@@ -28,7 +28,11 @@ extends_documentation_fragment:
   - commsops.sessions.fields
 options:
   service_sid:
-    description: The Proxy service (C(KS) followed by 32 hexadecimal digits).
+    description:
+      - The Proxy service, by its SID (C(KS) followed by 32 hexadecimal digits) or by its unique name. A value
+        that starts with C(KS) is read as a SID.
+      - A SID is used as given. A unique name is looked up once per call, in one listing of the account's services;
+        a name that no service has is an error that names it.
     type: str
     required: true
 """
@@ -49,6 +53,10 @@ EXAMPLES = r"""
     msg: >-
       {{ query('commsops.sessions.proxy_sessions', service_sid='KS00000000000000000000000000000001',
                fields=['sid', 'unique_name', 'status']) | map(attribute='unique_name') }}
+
+- name: The service by its unique name instead of its SID
+  ansible.builtin.debug:
+    msg: "{{ query('commsops.sessions.proxy_sessions', service_sid='support', status=['open']) | length }}"
 """
 
 RETURN = r"""
@@ -62,18 +70,19 @@ _raw:
 
 from ansible_collections.commsops.sessions.plugins.module_utils.fields import TWILIO_SESSION_FIELDS, check_fields, projected
 from ansible_collections.commsops.sessions.plugins.module_utils.options import twilio_client
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_service_ref import check_service_ref, service_sid_of
 from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_select import WINDOWS, Selection, each_selected, with_participants
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_sid
 from ansible_collections.commsops.sessions.plugins.plugin_utils.lookup import SessionsLookupBase
 
 
 class LookupModule(SessionsLookupBase):
     def run(self, terms, variables=None, **kwargs):
         def fetch(client):
-            service_sid = check_sid(self.get_option("service_sid"), "KS", "service_sid")
+            service = check_service_ref(self.get_option("service_sid"), "service_sid")
             selection = Selection(dict((f, self.get_option(f)) for f in ("status",) + WINDOWS))
             fields = check_fields(self.get_option("fields"), TWILIO_SESSION_FIELDS)
             include = self.get_option("include_participants")
+            service_sid = service_sid_of(client, service, "service_sid")  # after every check: bad input sends nothing
             sessions = each_selected(client, [service_sid], selection)
             if include:
                 sessions = with_participants(client, sessions)

@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_service_ref import check_service_ref
 from ansible_collections.commsops.sessions.plugins.module_utils.timefilter import parse_instant, to_utc_string
 from ansible_collections.commsops.sessions.plugins.module_utils.twilio_values import (
     canonical_identifier, check_participant_count, check_ttl, participant_fields)
@@ -32,8 +33,9 @@ def is_closed_error(exc):
 
 
 def session_keys(params):
-    """The keys a session is known by (service_sid, sid, unique_name), checked before they reach a URL."""
-    service_sid = check_sid(params["service_sid"], "KS", "service_sid")
+    """The keys a session is known by (service_sid, sid, unique_name), checked before they reach a URL.
+    service_sid may still be a service's unique name: the module resolves it (service_sid_of) once it has a client."""
+    service_sid = check_service_ref(params["service_sid"], "service_sid")
     sid = check_sid(params["sid"], "KC", "sid") if params.get("sid") else None
     unique_name = check_unique_name(params["unique_name"]) if params.get("unique_name") is not None else None
     return service_sid, sid, unique_name

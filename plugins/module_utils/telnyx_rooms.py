@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Telnyx Video room sessions client: PRIVATE to commsops.sessions. No Ansible imports.
+"""Telnyx Video rooms and room sessions client: PRIVATE to commsops.sessions. No Ansible imports.
 
 Query encoding follows the API: filter[date_created_at][gte]=2026-11-01, filter[active]=true,
 page[number], page[size] (at most 250). Lists walk meta.total_pages.
@@ -25,6 +25,7 @@ ACTIONS = ("end", "kick", "mute", "unmute")
 # Our option names for the API's date filters.
 SESSION_DATE_FILTERS = {"created_at": "date_created_at", "updated_at": "date_updated_at", "ended_at": "date_ended_at"}
 PARTICIPANT_DATE_FILTERS = {"joined_at": "date_joined_at", "updated_at": "date_updated_at", "left_at": "date_left_at"}
+ROOM_DATE_FILTERS = {"created_at": "date_created_at", "updated_at": "date_updated_at"}
 
 
 def _bool(value):
@@ -97,6 +98,63 @@ class TelnyxRooms:
         room_session_id = check_uuid(room_session_id, "room_session_id")
         params = encode_filters(filters, PARTICIPANT_DATE_FILTERS)
         return list(self._each_item("/room_sessions/%s/participants" % room_session_id, params, page_size))
+
+    # Rooms -----------------------------------------------------------------
+
+    def each_room(self, filters=None, include_sessions=False, page_size=MAX_PAGE_SIZE):
+        """Rooms matching filters (unique_name, created_at, updated_at), yielded as their pages come."""
+        params = encode_filters(filters, ROOM_DATE_FILTERS)
+        if include_sessions:
+            params["include_sessions"] = "true"
+        return self._each_item("/rooms", params, page_size)
+
+    def find_room(self, room_id=None, unique_name=None, include_sessions=False):
+        """The room by id (None only on 404), else the room whose unique_name is exactly this one, or None
+        (the listing's filter is the server's to interpret: only an exact match is taken)."""
+        if room_id is not None:
+            room_id = check_uuid(room_id, "id")
+            path = "/rooms/%s" % room_id
+            params = {"include_sessions": "true"} if include_sessions else None
+            try:
+                body = self.http.request("GET", path, params=params)[1]
+            except ApiError as exc:
+                if exc.status == 404:
+                    return None
+                raise
+            return expect_object(body, "data", dict, "GET", self.http.log_path(path))
+        for room in self.each_room({"unique_name": unique_name}, include_sessions):
+            if room.get("unique_name") == unique_name:
+                return room
+        return None
+
+    def create_room(self, fields):
+        """POST /rooms. After an ambiguous failure it is resent only when a unique_name lets it look first."""
+        name = fields.get("unique_name")
+
+        def recover():
+            # Found: the lost attempt made it; answered as the create would have been.
+            found = self.find_room(unique_name=name)
+            return None if found is None else {"data": found}
+
+        body = self.http.request("POST", "/rooms", json_body=fields, recover=recover if name is not None else None)[1]
+        return expect_object(body, "data", dict, "POST", self.http.log_path("/rooms"))
+
+    def update_room(self, room_id, fields):
+        """PATCH /rooms/{id}: sending the same fields again is harmless, so it is retried."""
+        path = "/rooms/%s" % check_uuid(room_id, "id")
+        body = self.http.request("PATCH", path, json_body=fields, idempotent=True)[1]
+        return expect_object(body, "data", dict, "PATCH", self.http.log_path(path))
+
+    def delete_room(self, room_id):
+        """DELETE /rooms/{id}: whether we deleted it. A 404 means gone already, unless an attempt of ours may
+        have been applied (then it was us)."""
+        try:
+            self.http.request("DELETE", "/rooms/%s" % check_uuid(room_id, "id"))
+        except ApiError as exc:
+            if exc.status == 404:
+                return exc.may_have_applied
+            raise
+        return True
 
     def _each_item(self, path, params, page_size):
         """Page 1 tells total_pages; the rest are fetched on the shared pool, at most the client's workers

@@ -3,10 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Twilio Proxy v1 sessions client: PRIVATE to commsops.sessions. No Ansible imports.
+"""Twilio Proxy v1 client (services, sessions, participants): PRIVATE to commsops.sessions. No Ansible imports.
 
 Form-encoded bodies with the API's PascalCase names, HTTP basic auth (Account SID + Auth Token
-or API Key + Secret), lists that follow meta.next_page_url.
+or API Key + Secret), lists that follow meta.next_page_url (twilio_paging.py).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,19 +15,20 @@ __metaclass__ = type
 
 from urllib.parse import urlsplit
 
-from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError, expect_object, shown
-from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import MAX_PAGES, HttpClient, unseen
+from ansible_collections.commsops.sessions.plugins.module_utils.api_error import ApiError, expect_object
+from ansible_collections.commsops.sessions.plugins.module_utils.http_layer import HttpClient
+from ansible_collections.commsops.sessions.plugins.module_utils.twilio_paging import MAX_PAGE_SIZE, TwilioPaging
+from ansible_collections.commsops.sessions.plugins.module_utils.twilio_phone_numbers import PhoneNumbers
 from ansible_collections.commsops.sessions.plugins.module_utils.twilio_values import (
-    check_participant_count, canonical_identifier, looks_like_session_sid, participant_fields, session_form)
+    check_participant_count, canonical_identifier, looks_like_session_sid, participant_fields, service_form, session_form)
 from ansible_collections.commsops.sessions.plugins.module_utils.validation import (
     InvalidInput, check_sid, check_unique_name, path_segment)
 
 DEFAULT_BASE_URL = "https://proxy.twilio.com"
-MAX_PAGE_SIZE = 1000
 
 
-class TwilioProxy:
-    """Sessions and participants of Proxy services."""
+class TwilioProxy(TwilioPaging, PhoneNumbers):
+    """Proxy services, and the sessions, participants and phone numbers (PhoneNumbers) of a service."""
 
     def __init__(self, http):
         self.http = http
@@ -56,6 +57,45 @@ class TwilioProxy:
 
     def _session(self, service_sid, sid):
         return "%s/%s" % (self._sessions(service_sid), check_sid(sid, "KC", "sid"))
+
+    # Services --------------------------------------------------------------
+
+    def list_services(self, page_size=MAX_PAGE_SIZE):
+        return list(self.each_service(page_size))
+
+    def each_service(self, page_size=MAX_PAGE_SIZE):
+        """The account's services, yielded as their pages come."""
+        return self._each_item("/v1/Services", "services", page_size)
+
+    def find_service(self, sid=None, unique_name=None):
+        """The service by SID, or the one whose unique_name is exactly this one (from the listing: the
+        API fetches /Services/{Sid} by SID, and a name is never taken for a SID); None only when the API
+        says 404 or no service has that name."""
+        if sid:
+            return self._fetch_or_none(self._service(sid))
+        name = check_unique_name(unique_name)
+        return next((s for s in self.each_service() if s.get("unique_name") == name), None)
+
+    def create_service(self, fields):
+        """Create a service from our names ({'unique_name': ..., 'default_ttl': ...}). After an ambiguous
+        failure the retry first looks the unique name up, so a create that succeeded (ours, or a
+        concurrent run's) is found, not duplicated."""
+        form = service_form(fields, create=True)
+        name = fields["unique_name"]
+        return self.http.request("POST", "/v1/Services", form=form,
+                                 recover=lambda: self.find_service(unique_name=name))[1]
+
+    def update_service(self, sid, fields):
+        """Set the given fields. Setting absolute values twice is harmless: retried."""
+        return self.http.request("POST", self._service(sid), form=service_form(fields), idempotent=True)[1]
+
+    def delete_service(self, sid):
+        """True when deleted now, False when it was already gone."""
+        return self._delete(self._service(sid))
+
+    @staticmethod
+    def _service(sid):
+        return "/v1/Services/%s" % check_sid(sid, "KS", "sid")
 
     # Sessions --------------------------------------------------------------
 
@@ -89,7 +129,7 @@ class TwilioProxy:
 
     def _fetch_or_none(self, path):
         try:
-            return self._fetch_session(path)
+            return self._fetch_one(path)
         except ApiError as exc:
             if exc.status == 404:
                 return None
@@ -154,83 +194,8 @@ class TwilioProxy:
             raise
         return True
 
-    # Paging ----------------------------------------------------------------
-
-    def _fetch_session(self, path):
-        """GET one session: a JSON object with its 'sid', or an ApiError."""
+    def _fetch_one(self, path):
+        """GET one resource (a service, a session...): a JSON object with its 'sid', or an ApiError."""
         body = self.http.request("GET", path)[1]
         expect_object(body, "sid", str, "GET", self.http.log_path(path))
         return body
-
-    def _each_item(self, path, key, page_size, owner=None):
-        """Follow meta.next_page_url; items are yielded page by page, each page once it has been checked.
-
-        A next page must stay on the API's own origin (credentials go with it) and on the listing's own
-        path (the same service, the same session, the same resource: only the query may change), must not
-        come back to a page already read, and must not follow an empty page. owner ({field: value}, such as
-        the service_sid asked for) is what each item must say it belongs to, when it says so: an item of
-        another service is an error, never yielded (bulk plans address the service an item names).
-
-        Twilio's meta has no total, so a short listing can only show as repeats: a page whose items were
-        all read before (the server ignores its own page token) is an error; an item seen twice is dropped.
-        Every check raises before the page it is about is yielded and before the next page is asked for."""
-        visited, seen, where = set(), set(), self.http.log_path(path)
-        url, params = path, {"PageSize": str(max(1, min(MAX_PAGE_SIZE, int(page_size))))}
-        while True:
-            body = self.http.request("GET", url, params=params)[1]
-            page = expect_object(body, key, list, "GET", where)
-            next_url = expect_object(body, "meta", dict, "GET", where).get("next_page_url")
-            self._check_owner(page, owner, key, path)
-            fresh = unseen(page, "sid", seen)
-            if page and not fresh:
-                raise self.http.error("a page repeats %d %s already read: the server does not follow its own "
-                                      "next_page_url; refusing a partial list" % (len(page), key), "GET", path)
-            if next_url:
-                self._check_next_page(next_url, page, visited, path)
-            yield from fresh
-            if not next_url:
-                return
-            visited.add(next_url)
-            url, params = next_url, None
-
-    def _check_owner(self, page, owner, key, path):
-        """An ApiError when an item says it belongs to another service or session than the one listed
-        (SIDs compared without case: the options accept either case of hex digits)."""
-        for field, wanted in sorted((owner or {}).items()):
-            for item in page:
-                said = item.get(field, wanted)
-                if not (isinstance(said, str) and said.lower() == wanted.lower()):
-                    raise self.http.error("the listing of %s holds an item whose %s is %s: refusing %s of another %s"
-                                          % (wanted, field, shown(item[field]), key, field.split("_")[0]), "GET", path)
-
-    def _check_next_page(self, next_url, page, visited, path):
-        """An ApiError unless next_url leads somewhere new on our own origin and the listing's own path,
-        after a page with items."""
-        target = _origin_of(next_url)
-        if target is None:
-            problem = "meta.next_page_url is not a URL"
-        elif target != self._origin:
-            problem = "refusing to follow next_page_url to another host (%s)" % target[1]
-        elif urlsplit(next_url).path != urlsplit(self.http.url_for(path)).path:
-            # Another service's or session's listing: following it would act on what was not selected.
-            problem = "refusing to follow next_page_url to another path (%s): a next page must list the same " \
-                "resource" % shown(urlsplit(next_url).path, 200)
-        elif not page:
-            # Stopping could drop the pages behind it; following could loop: neither is safe.
-            problem = "meta.next_page_url after an empty page"
-        elif next_url in visited:
-            problem = "meta.next_page_url leads back to a page already read: the list would never end"
-        elif len(visited) + 1 >= MAX_PAGES:
-            problem = "more than %d pages: the list would not end in reasonable time" % MAX_PAGES
-        else:
-            return
-        raise self.http.error(problem, "GET", path)
-
-
-def _origin_of(url):
-    """(scheme, host:port) of a URL, or None when it is not one."""
-    try:
-        parts = urlsplit(url) if isinstance(url, str) else None
-    except ValueError:
-        return None
-    return (parts.scheme, parts.netloc) if parts and parts.scheme and parts.netloc else None

@@ -54,7 +54,11 @@ attributes:
       - Idempotent when the session is found by O(sid) or O(unique_name). Without either, each run creates a session.
 options:
   service_sid:
-    description: The Proxy service (C(KS) followed by 32 hexadecimal digits).
+    description:
+      - The Proxy service, by its SID (C(KS) followed by 32 hexadecimal digits) or by its unique name. A value
+        that starts with C(KS) is read as a SID.
+      - A SID is used as given. A unique name is looked up once per task, in one listing of the account's services,
+        before any session is read or changed; a name that no service has fails the task, naming it.
     type: str
     required: true
   sid:
@@ -155,6 +159,17 @@ EXAMPLES = r"""
     service_sid: KS00000000000000000000000000000001
     unique_name: order-1234
     state: absent
+
+- name: A Proxy service declared by its unique name
+  commsops.sessions.proxy_service:
+    unique_name: support
+    default_ttl: 3600
+
+- name: A session in it, the service given by that name (looked up once per task)
+  commsops.sessions.proxy_session:
+    service_sid: support
+    unique_name: order-5678
+    ttl: 600
 """
 
 RETURN = r"""
@@ -226,6 +241,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import module_client, reported_errors
 from ansible_collections.commsops.sessions.plugins.module_utils.options import twilio_argument_spec, twilio_client
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_service_ref import service_sid_of
 from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_plans import (
     apply_session_plan, declared_session, diff_view, expected_after, plan_session, read_session)
 
@@ -254,6 +270,7 @@ def main():
     with reported_errors(module):
         declared = declared_session(module.params)
         client = module_client(module, twilio_client)
+        declared["service_sid"] = service_sid_of(client, declared["service_sid"], "service_sid")
         current, participants = read_session(client, declared)
         plan = plan_session(current, participants, declared)
         for warning in plan.get("warnings", []):

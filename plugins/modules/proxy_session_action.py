@@ -52,10 +52,19 @@ options:
     required: true
     choices: [close, delete]
   service_sid:
-    description: The Proxy service (C(KS...)). Give it, or O(service_sids) with O(select).
+    description:
+      - The Proxy service, by its SID (C(KS) followed by 32 hexadecimal digits) or by its unique name. A value
+        that starts with C(KS) is read as a SID. Give it, or O(service_sids) with O(select).
+      - A SID is used as given. A unique name is looked up before any session is read or changed, in one listing of
+        the account's services; a name that no service has fails the task, naming it, and nothing is changed.
     type: str
   service_sids:
-    description: Several Proxy services; only with O(select).
+    description:
+      - Several Proxy services, each a SID (C(KS...)) or a service's unique name, as in O(service_sid); only with
+        O(select).
+      - All the names of the task are looked up in one listing of the account's services (none when every item is a
+        SID), before any session is read or changed; an item that no service has fails the task, naming it, and
+        nothing is changed. A service given twice (by SID and by name, say) is worked on once.
     type: list
     elements: str
   sids:
@@ -194,9 +203,11 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.commsops.sessions.plugins.module_utils.bulk import unique
 from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import finish_bulk, module_client, reported_errors
 from ansible_collections.commsops.sessions.plugins.module_utils.options import twilio_argument_spec, twilio_client
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_service_ref import (
+    check_service_ref, check_service_refs, service_sid_of, service_sids_of)
 from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_bulk import carry_out, given_sessions, plan_action, plan_given
 from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_select import Selection, each_selected
-from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_max_sessions, check_sid, check_sid_list
+from ansible_collections.commsops.sessions.plugins.module_utils.validation import check_max_sessions, check_sid_list
 
 
 def main():
@@ -216,12 +227,18 @@ def main():
     )
     params, action = module.params, module.params["action"]
     with reported_errors(module):
-        services = [check_sid(params["service_sid"], "KS", "service_sid")] if params["service_sid"] is not None else \
-            unique(check_sid_list(params["service_sids"], "KS", "service_sids"))
+        one = params["service_sid"] is not None
+        services = [check_service_ref(params["service_sid"], "service_sid")] if one else \
+            check_service_refs(params["service_sids"], "service_sids")
         sids = unique(check_sid_list(params["sids"], "KC", "sids")) if params["sids"] is not None else None
         selection = Selection(params["select"], "select.") if params["select"] is not None else None
         check_max_sessions(params["max_sessions"])
         client = module_client(module, twilio_client)
+        # Names become SIDs here, in one listing, before any session is read: a wrong name changes nothing.
+        # (An empty sids has nothing to read: it still sends no request.)
+        if sids != []:
+            services = [service_sid_of(client, services[0], "service_sid")] if one else \
+                unique(service_sids_of(client, services, "service_sids"))
 
         # Read each session (the same in check mode and real runs), then plan.
         if selection:

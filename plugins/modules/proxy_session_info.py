@@ -29,7 +29,11 @@ extends_documentation_fragment:
   - commsops.sessions.attributes.actiongroup_twilio
 options:
   service_sid:
-    description: The Proxy service (C(KS) followed by 32 hexadecimal digits).
+    description:
+      - The Proxy service, by its SID (C(KS) followed by 32 hexadecimal digits) or by its unique name. A value
+        that starts with C(KS) is read as a SID.
+      - A SID is used as given. A unique name is looked up once per task, in one listing of the account's services,
+        before any session is read; a name that no service has fails the task, naming it.
     type: str
     required: true
   sid:
@@ -92,6 +96,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.commsops.sessions.plugins.module_utils.fields import TWILIO_SESSION_FIELDS, check_fields, projected
 from ansible_collections.commsops.sessions.plugins.module_utils.module_glue import module_client, reported_errors
 from ansible_collections.commsops.sessions.plugins.module_utils.options import twilio_argument_spec, twilio_client
+from ansible_collections.commsops.sessions.plugins.module_utils.proxy_service_ref import service_sid_of
 from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_plans import session_keys
 from ansible_collections.commsops.sessions.plugins.module_utils.proxy_session_select import WINDOWS, Selection, each_selected, with_participants
 
@@ -122,6 +127,7 @@ def main():
         selection = Selection(dict((f, params[f]) for f in FILTERS))
         fields = check_fields(params["fields"], TWILIO_SESSION_FIELDS)
         client = module_client(module, twilio_client)
+        service_sid = service_sid_of(client, service_sid, "service_sid")
         if sid or unique_name:
             found = client.find_session(service_sid, sid=sid, unique_name=unique_name)
             sessions = [found] if found else []

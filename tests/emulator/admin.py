@@ -7,12 +7,12 @@
 import json
 import urllib.request
 
-READS = ("stats", "state", "accounts")
+READS = ("stats", "state", "accounts", "deliveries", "webhook_key", "webhooks")
 
 
 def admin(url, action, body=None, method=None):
-    """GET for stats, state and accounts (when no body is given), POST with a JSON body otherwise (method: another,
-    such as DELETE for accounts/NAME); returns the JSON answer."""
+    """GET for READS (when no body is given), POST with a JSON body otherwise (method: another, such as DELETE for
+    accounts/NAME); returns the JSON answer."""
     data = None if body is None and (action in READS or method in ("GET", "DELETE")) else json.dumps(body or {}).encode()
     request = urllib.request.Request(url + "/_emulator/" + action, data=data,
                                      method=method or ("GET" if data is None else "POST"),

@@ -37,6 +37,10 @@ def parse_args(argv=None):
     parser.add_argument("--seed-room-sessions", type=int, default=0)
     parser.add_argument("--seed-proxy-sessions", type=int, default=0)
     parser.add_argument("--seed", type=int, default=0, help="makes seeded data and faults repeatable")
+    parser.add_argument("--webhook-private-key", default=None, metavar="BASE64",
+                        help="the Ed25519 key that signs Telnyx webhooks: base64 of its 32-byte seed (default: a new one)")
+    parser.add_argument("--webhook-attempts", type=int, default=3, help="deliveries of an event before giving up")
+    parser.add_argument("--webhook-backoff-ms", type=float, default=500, help="wait before the first retry (doubles)")
     return parser.parse_args(argv)
 
 

@@ -181,6 +181,7 @@ def route(emulator, call):
     request = Request(call.method, clean_path(call.path), call.query, call.body, call.base)
     with emulator.lock:
         answer, found = serve(call.api.router, call.account.stores[call.api.name], request)
+        emulator.webhooks.collect(call.account)  # the events the route caused (actions/end...) go out in the background
     return Reply(answer or call.api.standard_error(404), found.name, drop=call.mode == "drop_after",
                  interval_ms=call.fault["interval_ms"] if call.mode == "slow_body" else 0)
 

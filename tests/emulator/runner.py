@@ -25,6 +25,7 @@ def run_in_thread(**overrides):
     def stop():
         server.shutdown()
         server.server_close()
+        server.RequestHandlerClass.emulator.webhooks.stop()
 
     server.stop = stop
     return server

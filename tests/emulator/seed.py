@@ -21,6 +21,9 @@ def seeded_uuid(rng):
 def seed_rooms(store, count, rng, active_ratio=0.5, rooms=None):
     rooms = [seeded_uuid(rng) for _room in range(rooms or max(3, min(20, count // 25 or 1)))]
     stamp = now()
+    for room_id in rooms if count else ():
+        # Every room the seed names exists, with or without sessions, older than any of them (3 weeks at most).
+        store.add_room(room_id, created_at=stamp - datetime.timedelta(days=22))
     created = []
     for _session in range(count):
         active = rng.random() < active_ratio
@@ -88,9 +91,14 @@ def when(value):
 def fixtures(telnyx, twilio, body):
     """Insert explicit objects; timestamps may be relative (now-3h)."""
     out = {"room_sessions": [], "proxy_sessions": [], "services": []}
-    for sid in body.get("services", []):
-        twilio.add_service(sid)
-        out["services"].append(sid)
+    for spec in body.get("services", []):
+        # A SID, or {"sid", "unique_name", and the service's other fields}: a service with these values.
+        spec = spec if isinstance(spec, dict) else {"sid": spec}
+        twilio.add_service(spec["sid"], **dict((k, v) for k, v in spec.items() if k != "sid"))
+        out["services"].append(spec["sid"])
+    # Numbers the account owns, as POST /_emulator/phone_numbers takes them: they may then join a service's pool.
+    owned = [spec if isinstance(spec, dict) else {"phone_number": spec} for spec in body.get("phone_numbers", [])]
+    out["phone_numbers"] = [number["sid"] for number in twilio.own_numbers(owned)] if owned else []
     for spec in body.get("room_sessions", []):
         parts = [dict(p, joined_at=when(p.get("joined_at", "now-1h")), left_at=when(p.get("left_at")))
                  for p in spec.get("participants", [])]

@@ -16,6 +16,7 @@ import time
 from . import seed as seeding
 from .telnyx import TelnyxStore
 from .twilio import TwilioStore
+from .webhooks import Webhooks
 
 WRITE_METHODS = ("POST", "DELETE", "PUT", "PATCH")
 
@@ -193,6 +194,7 @@ class Emulator:
         self.rng = random.Random(options.seed)
         self.bucket = TokenBucket(self.rate_limit)
         self.accounts = collections.OrderedDict()
+        self.webhooks = Webhooks(options)  # the events it pushes: key pair, queue, worker, log
         self.add_accounts([dict({"name": DEFAULT_ACCOUNT}, **{field: getattr(options, field) for field in ACCOUNT_FIELDS})])
         more = getattr(options, "accounts", None)
         if more:
@@ -207,6 +209,7 @@ class Emulator:
         for account in self.accounts.values():
             account.reset()
         self.faults = []
+        self.webhooks.reset()
         self.reset_stats()
 
     # Accounts -------------------------------------------------------------------

@@ -2,7 +2,7 @@
 # Copyright (c) commsops.sessions contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Telnyx Video room sessions: state, the API's rules, and its routes under /v2."""
+"""Telnyx Video rooms and room sessions: state, the API's rules, and its routes under /v2."""
 
 import functools
 import json
@@ -11,9 +11,14 @@ import uuid
 
 from .common import STANDARD_TITLES, Api, ApiAnswer, echo_parts, iso, now, parse_bool, parse_day
 from .routing import Refusal, Router
+from .webhooks import telnyx_event
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SESSION_DATES = {"date_created_at": "created_at", "date_updated_at": "updated_at", "date_ended_at": "ended_at"}
+ROOM_DATES = {"date_created_at": "created_at", "date_updated_at": "updated_at"}
+# A room's settings, with the document's create defaults (webhook_event_url has none: unset, it is left out).
+ROOM_DEFAULTS = {"max_participants": 10, "enable_recording": False, "webhook_event_url": None,
+                 "webhook_event_failover_url": "", "webhook_timeout_secs": None}
 PARTICIPANT_DATES = {"date_joined_at": "joined_at", "date_updated_at": "updated_at", "date_left_at": "left_at"}
 ACTIONS = ("end", "kick", "mute", "unmute")
 
@@ -27,22 +32,26 @@ def error(status, code, title, detail, parameter=None):
 
 # The document's error responses: any 4XX of these routes is video_GenericErrorResponse
 # ({"message", "success": false}); a 404 of a session view is one bare video_Error.
-GENERIC_4XX_ROUTES = ("GET /v2/room_sessions", "GET /v2/rooms/{room_id}/sessions", "GET /v2/room_sessions/{id}/participants") \
+GENERIC_4XX_ROUTES = ("GET /v2/room_sessions", "GET /v2/rooms", "GET /v2/rooms/{room_id}/sessions",
+                      "GET /v2/room_sessions/{id}/participants") \
     + tuple("POST /v2/room_sessions/{id}/actions/" + action for action in ACTIONS)
+# Routes whose 404 the document gives as one bare video_Error.
+BARE_404_ROUTES = ("GET /v2/room_sessions/{id}", "GET /v2/rooms/{room_id}", "PATCH /v2/rooms/{room_id}",
+                   "DELETE /v2/rooms/{room_id}")
 
 
 def documented_error(answer, route):
     """Reshape an {"errors": [...]} answer as the document says this route answers this status.
 
-    Where it says nothing (5xx; 400, 401 and 429 of a session view; paths it lacks) the errors list stays,
-    as video_Errors, the shape the document gives elsewhere.
+    Where it says nothing (5xx; 400, 401 and 429 of a session or room view; paths it lacks) the errors list
+    stays, as video_Errors, the shape the document gives elsewhere (and gives a room's create and update 422).
     """
     if not 400 <= answer.status < 500 or not isinstance(answer.body, dict) or "errors" not in answer.body:
         return answer
     first = answer.body["errors"][0]
     if route in GENERIC_4XX_ROUTES:
         return ApiAnswer(answer.status, {"message": first.get("detail") or first["title"], "success": False}, answer.headers)
-    if route == "GET /v2/room_sessions/{id}" and answer.status == 404:
+    if route in BARE_404_ROUTES and answer.status == 404:
         return ApiAnswer(404, first, answer.headers)
     return answer
 
@@ -50,13 +59,16 @@ def documented_error(answer, route):
 class TelnyxStore:
     def __init__(self):
         self.sessions = {}
+        self.rooms = {}
+        self.outbox = []  # webhook events noted, for webhooks.Webhooks.collect (only rooms with a webhook_event_url)
 
     # Data -----------------------------------------------------------------
 
     def add_session(self, room_id=None, active=True, created_at=None, ended_at=None, participants=(), session_id=None):
         created = created_at or now()
         sid = session_id or str(uuid.uuid4())
-        session = {"id": sid, "room_id": room_id or str(uuid.uuid4()), "active": bool(active), "created_at": created,
+        room_id = self.add_room(room_id, created_at=created)["id"]  # a session lives in a room: the room exists
+        session = {"id": sid, "room_id": room_id, "active": bool(active), "created_at": created,
                    "updated_at": ended_at or created, "ended_at": None if active else (ended_at or created),
                    "participants": []}
         for spec in participants:
@@ -97,6 +109,33 @@ class TelnyxStore:
     def ordered(self):
         return sorted(self.sessions.values(), key=lambda s: (s["created_at"], s["id"]))
 
+    def add_room(self, room_id=None, created_at=None, **settings):
+        """The room of this id (made, with the create defaults, when there is none); settings for a new room."""
+        stamp = created_at or now()
+        room = self.rooms.get(room_id)
+        if room is not None:
+            return room
+        room = dict(ROOM_DEFAULTS, id=room_id or str(uuid.uuid4()), unique_name=None, created_at=stamp, updated_at=stamp)
+        room.update(settings)
+        self.rooms[room["id"]] = room
+        return room
+
+    def room_sessions(self, room):
+        return [s for s in self.ordered() if s["room_id"] == room["id"]]
+
+    def render_room(self, room, include_sessions=False):
+        """The API's form: a URL that is unset or "" left out (the document types the URLs as strings of format
+        uri, which "" is not, though it is the failover URL's default); active_session_id only while a session is
+        going on."""
+        body = dict((key, room[key]) for key in ("id", "unique_name") + tuple(ROOM_DEFAULTS))
+        body.update(created_at=iso(room["created_at"]), updated_at=iso(room["updated_at"]), record_type="room")
+        active = [s["id"] for s in self.room_sessions(room) if s["active"]]
+        if active:
+            body["active_session_id"] = active[-1]
+        if include_sessions:
+            body["sessions"] = [self.render_session(s) for s in self.room_sessions(room)]
+        return dict((k, v) for k, v in body.items() if v not in (None, "") or k == "webhook_timeout_secs")
+
     # Routes (the table, ROUTER, is below the class) ---------------------------
 
     def find_session(self, request):
@@ -112,12 +151,81 @@ class TelnyxStore:
     def list_all_sessions(self, request):
         return self.list_sessions(request.query)
 
-    def list_room_sessions(self, request):
+    def list_room_sessions(self, request, room):
+        query = [(k, v) for k, v in request.query if k != "filter[room_id]"] + [("filter[room_id]", room["id"])]
+        return self.list_sessions(query)
+
+    # Rooms ----------------------------------------------------------------
+
+    def find_room(self, request):
+        """Loader of {room_id}: the room, or the refusal of a malformed or unknown id."""
         room_id = request.params["room_id"]
         if not UUID_RE.match(room_id):
-            return error(400, "10006", "Invalid ID", "room_id is not a valid UUID", "room_id")
-        query = [(k, v) for k, v in request.query if k != "filter[room_id]"] + [("filter[room_id]", room_id)]
-        return self.list_sessions(query)
+            raise Refusal(error(400, "10006", "Invalid ID", "room_id is not a valid UUID", "room_id"))
+        room = self.rooms.get(room_id)
+        if room is None:
+            raise Refusal(error(404, "10005", "Resource not found", "The requested room could not be found."))
+        return room
+
+    def list_rooms(self, request):
+        params = dict(request.query)
+        include = parse_bool(params.get("include_sessions", "false"))
+        if include is None:
+            return error(400, "10015", "Bad Request", "include_sessions must be true or false", "include_sessions")
+        try:
+            windows = parse_windows(request.query, ROOM_DATES)
+        except ValueError as exc:
+            return error(400, "10015", "Bad Request", str(exc), exc.args[1])
+        name = params.get("filter[unique_name]")
+        selected = [r for r in sorted(self.rooms.values(), key=lambda r: (r["created_at"], r["id"]))
+                    if (name is None or r["unique_name"] == name) and in_windows(r, windows)]
+        return paginate(selected, params, lambda r: self.render_room(r, include))
+
+    def view_room(self, request, room):
+        include = parse_bool(dict(request.query).get("include_sessions", "false"))
+        if include is None:
+            return error(400, "10015", "Bad Request", "include_sessions must be true or false", "include_sessions")
+        return ApiAnswer(200, {"data": self.render_room(room, include)})
+
+    def create_room(self, request):
+        fields, refused = self.room_fields(request, None)
+        if refused:
+            return refused
+        room = self.add_room(str(uuid.uuid4()), **fields)
+        return ApiAnswer(201, {"data": self.render_room(room)})
+
+    def update_room(self, request, room):
+        fields, refused = self.room_fields(request, room)
+        if refused:
+            return refused
+        room.update(fields, updated_at=now())
+        return ApiAnswer(200, {"data": self.render_room(room)})
+
+    def delete_room(self, _request, room):
+        """The document: the room's participants are kicked out, so its active session ends; its sessions stay
+        listed under /room_sessions (with the room_id of a room that is gone)."""
+        for session in self.room_sessions(room):
+            self.end_session(session, now(), "room_deleted")
+        del self.rooms[room["id"]]
+        return ApiAnswer(204)
+
+    def room_fields(self, request, room):
+        """The body of a create or update, checked as the document types it: (fields, None) or (None, the 422).
+        A unique_name is unique in the account (another room's name is refused)."""
+        try:
+            body = json.loads(request.body) if request.body else {}
+        except ValueError:
+            return None, error(422, "10015", "Bad Request", "The request body is not valid JSON.")
+        if not isinstance(body, dict):
+            return None, error(422, "10015", "Bad Request", "The request body must be a JSON object.")
+        for key, value in body.items():
+            problem = ROOM_CHECKS[key](value) if key in ROOM_CHECKS else None
+            if problem:
+                return None, invalid_field(key, "%s %s" % (key, problem))
+        name = body.get("unique_name")
+        if name is not None and any(r["unique_name"] == name and r is not room for r in self.rooms.values()):
+            return None, invalid_field("unique_name", "unique_name has already been taken")
+        return dict((k, v) for k, v in body.items() if k in ROOM_CHECKS), None
 
     def view_session(self, request, session):
         include = parse_bool(dict(request.query).get("include_participants", "false"))
@@ -158,6 +266,62 @@ class TelnyxStore:
                     if ("filter[context]" not in params or p["context"] == params["filter[context]"]) and in_windows(p, windows)]
         return paginate(selected, params, self.render_participant)
 
+    def end_session(self, session, stamp, reason="api_request"):
+        """End an active session: every participant still present leaves (each a participant.left event, then
+        session.ended)."""
+        if not session["active"]:
+            return
+        session.update(active=False, ended_at=stamp, updated_at=stamp)
+        for participant in session["participants"]:
+            if participant["left_at"] is None:
+                self.leave(session, participant, stamp, "session_ended")
+        self.emit("video.room.session.ended", session, stamp, reason=reason)
+
+    # Events (the admin API starts sessions and moves participants: the API has no route for it) -----------
+
+    def start_session(self, room, session_id=None, stamp=None):
+        """A new active session in room (session.started); ValueError if the room has one going on already."""
+        if any(s["active"] for s in self.room_sessions(room)):
+            raise ValueError("room %s has an active session already" % room["id"])
+        if session_id is not None and (not UUID_RE.match(str(session_id)) or session_id in self.sessions):
+            raise ValueError("id must be a UUID no session has")
+        session = self.add_session(room["id"], True, stamp or now(), session_id=session_id)
+        self.emit("video.room.session.started", session, session["created_at"])
+        return session
+
+    def join(self, session, context="", participant_id=None, stamp=None):
+        """A participant joins an active session (participant.joined); ValueError if it ended or the id is taken."""
+        if not session["active"]:
+            raise ValueError("session %s has ended" % session["id"])
+        if participant_id is not None and (not UUID_RE.match(str(participant_id)) or any(
+                p["id"] == participant_id for p in session["participants"])):
+            raise ValueError("id must be a UUID no participant of the session has")
+        stamp = stamp or now()
+        participant = {"id": participant_id or str(uuid.uuid4()), "session_id": session["id"], "context": context,
+                       "joined_at": stamp, "left_at": None, "updated_at": stamp, "muted": False}
+        session["participants"].append(participant)
+        session["updated_at"] = stamp
+        self.emit("video.room.participant.joined", session, stamp, participant)
+        return participant
+
+    def leave(self, session, participant, stamp, reason="left"):
+        """A participant still present leaves (participant.left): left on its own, kicked, or the session ended."""
+        participant.update(left_at=stamp, updated_at=stamp)
+        self.emit("video.room.participant.left", session, stamp, participant, reason)
+
+    def emit(self, event_type, session, stamp, participant=None, reason=None):
+        """Note a webhook event for the session's room, if that room has a webhook_event_url."""
+        payload = {"session_id": session["id"], "room_id": session["room_id"]}
+        if participant is not None:
+            payload.update(context=participant["context"], participant_id=participant["id"])
+        if event_type.endswith((".ended", ".left")):
+            start = participant["joined_at"] if participant is not None else session["created_at"]
+            payload["duration_secs"] = max(0, int((stamp - start).total_seconds()))
+            payload["left_reason" if participant is not None else "ended_reason"] = reason
+        entry = telnyx_event(self.rooms.get(session["room_id"]), event_type, payload, stamp)
+        if entry:
+            self.outbox.append(entry)
+
     def act(self, request, session, action):
         body = {}
         if request.body:
@@ -170,10 +334,7 @@ class TelnyxStore:
         stamp = now()
         present = [p for p in session["participants"] if p["left_at"] is None]
         if action == "end":
-            if session["active"]:
-                session.update(active=False, ended_at=stamp, updated_at=stamp)
-                for participant in present:
-                    participant.update(left_at=stamp, updated_at=stamp)
+            self.end_session(session, stamp)
             return ApiAnswer(200, {"data": {"result": "ok"}})
         targets = body.get("participants", "all")
         exclude = body.get("exclude") or []
@@ -185,7 +346,7 @@ class TelnyxStore:
         chosen = [p for p in present if (targets == "all" or p["id"] in targets) and p["id"] not in exclude]
         for participant in chosen:
             if action == "kick":
-                participant.update(left_at=stamp, updated_at=stamp)
+                self.leave(session, participant, stamp, "kicked")
             else:
                 participant["muted"] = action == "mute"
         if action == "kick" and chosen:
@@ -195,13 +356,53 @@ class TelnyxStore:
 
 ROUTER = Router("/v2", loaders=[
     ("/room_sessions/{id}", "session", TelnyxStore.find_session),
+    ("/rooms/{room_id}", "room", TelnyxStore.find_room),
 ], routes=[
+    ("GET", "/rooms", TelnyxStore.list_rooms),
+    ("POST", "/rooms", TelnyxStore.create_room),
+    ("GET", "/rooms/{room_id}", TelnyxStore.view_room),
+    ("PATCH", "/rooms/{room_id}", TelnyxStore.update_room),
+    ("DELETE", "/rooms/{room_id}", TelnyxStore.delete_room),
     ("GET", "/room_sessions", TelnyxStore.list_all_sessions),
     ("GET", "/rooms/{room_id}/sessions", TelnyxStore.list_room_sessions),
     ("GET", "/room_sessions/{id}", TelnyxStore.view_session),
     ("GET", "/room_sessions/{id}/participants", TelnyxStore.list_participants),
 ] + [("POST", "/room_sessions/{id}/actions/" + action, functools.partial(TelnyxStore.act, action=action))
      for action in ACTIONS])
+
+
+def invalid_field(key, detail):
+    """The 422 of a room's create or update (video_Errors), pointing at the field."""
+    return ApiAnswer(422, {"errors": [{"code": "10015", "title": "Invalid parameter", "detail": detail + ".",
+                                       "source": {"pointer": "/" + key}}]})
+
+
+def _whole_in(low, high, nullable=False):
+    def check(value):
+        if value is None and nullable:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            return "must be a whole number from %d to %d" % (low, high)
+        return None
+    return check
+
+
+def _url(value):
+    """None when value is "" (no URL: the failover URL's default) or a URL with an http(s) scheme and a host."""
+    if value == "" or (isinstance(value, str) and re.match(r"^https?://[^\s/?#]+[^\s]*$", value)):
+        return None
+    return "must be a URL with a scheme, such as https"
+
+
+# What a room's create and update take, each with its check (None: valid). Other keys are ignored.
+ROOM_CHECKS = {
+    "unique_name": lambda v: None if isinstance(v, str) and v else "must be a non-empty string",
+    "max_participants": _whole_in(2, 50),
+    "enable_recording": lambda v: None if isinstance(v, bool) else "must be true or false",
+    "webhook_event_url": _url,
+    "webhook_event_failover_url": _url,
+    "webhook_timeout_secs": _whole_in(0, 30, nullable=True),
+}
 
 
 def without_nulls(body):

@@ -217,7 +217,7 @@ def test_telnyx_unset_timestamps_are_left_out(emulator, admin):
     ("GET", "/rooms/not-a-uuid/sessions", 400, "GenericError"),
     ("GET", "/room_sessions/" + P1, 404, "Error"),
     ("GET", "/room_sessions/" + P2 + "?include_participants=maybe", 400, "Errors"),
-    ("GET", "/rooms", 404, "Errors"),
+    ("GET", "/room_participants", 404, "Errors"),
 ])
 def test_telnyx_error_bodies_follow_the_document(emulator, admin, method, path, status, shape):
     admin("fixtures", {"room_sessions": [{"id": P2}]})

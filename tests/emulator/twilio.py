@@ -2,67 +2,29 @@
 # Copyright (c) commsops.sessions contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Twilio Proxy v1 sessions and participants: state, the service's rules, and the routes under /v1."""
+"""Twilio Proxy v1 sessions and participants: state, the service's rules, and the routes under /v1.
+
+Services and their phone numbers are in twilio_services.py (ServiceStore, which TwilioStore extends)."""
 
 import base64
 import json
 import re
-import secrets
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import unquote
 
 from .common import STANDARD_TITLES, Api, ApiAnswer, echo_parts, iso, now, parse_datetime
 from .routing import Refusal, Router
+from .twilio_services import PHONE_NUMBER, PHONE_NUMBERS, SERVICE, SERVICES, ServiceStore
+from .twilio_wire import KC_RE, KP_RE, KS_RE, PN_RE, bad, error, form_of, found_or_404, new_sid
 
 MODES = ("message-only", "voice-only", "voice-and-message")
 STATUSES = ("open", "in-progress", "closed")
 MAX_PARTICIPANTS = 2
 
 
-def sid_re(prefix):
-    return re.compile(r"^%s[0-9a-fA-F]{32}$" % prefix)
-
-
-KS_RE, KC_RE, KP_RE, PN_RE = sid_re("KS"), sid_re("KC"), sid_re("KP"), sid_re("PN")
-
-
-def new_sid(prefix):
-    return prefix + secrets.token_hex(16)
-
-
-def error(status, code, message):
-    return ApiAnswer(status, {"code": code, "message": message,
-                              "more_info": "https://www.twilio.com/docs/errors/%d" % code, "status": status})
-
-
-def not_found(path):
-    return error(404, 20404, "The requested resource %s was not found" % path)
-
-
-def bad(parameter, problem):
-    return error(400, 20001, "Invalid parameter %s: %s" % (parameter, problem))
-
-
-def found_or_404(found, request):
-    """A loader's result: what it found, or the refusal that names the path."""
-    if found is None:
-        raise Refusal(not_found(request.path))
-    return found
-
-
-def form_of(request):
-    """The form-encoded body as (name, value) pairs, repeated names kept (Participants)."""
-    return parse_qsl(request.body.decode(), keep_blank_values=True) if request.body else []
-
-
-class TwilioStore:
-    def __init__(self, account_sid):
-        self.account_sid = account_sid
-        self.services = {}
+class TwilioStore(ServiceStore):
+    """One account's Proxy services (ServiceStore), their sessions and participants."""
 
     # Data -----------------------------------------------------------------
-
-    def add_service(self, service_sid):
-        return self.services.setdefault(service_sid, {"sessions": {}, "names": {}})
 
     def add_session(self, service_sid, unique_name=None, status="open", ttl=0, mode="voice-and-message",
                     date_expiry=None, created=None, last_interaction=None, updated=None, participants=(), sid=None):
@@ -175,7 +137,7 @@ class TwilioStore:
 
     def delete_participant(self, _request, session, participant, **_outer):
         del session["participants"][participant["sid"]]
-        return ApiAnswer(204)
+        return ApiAnswer(200)  # the document's DeleteParticipant lists 200 with no body (its other deletes: 204)
 
     def page(self, base, path, items, query, key, render):
         params = dict(query)
@@ -283,11 +245,23 @@ OWNER_SESSION = SESSIONS + "/{SessionSid}"
 PARTICIPANTS = OWNER_SESSION + "/Participants"
 PARTICIPANT = PARTICIPANTS + "/{Sid}"
 ROUTER = Router("/v1", loaders=[
+    (SERVICE, "service", TwilioStore.find_service_by_sid),
     ("/Services/{ServiceSid}", "service", TwilioStore.find_service),
+    (PHONE_NUMBER, "phone_number", TwilioStore.find_phone_number),
     (SESSION, "session", TwilioStore.find_session_or_name),
     (OWNER_SESSION, "session", TwilioStore.find_session),
     (PARTICIPANT, "participant", TwilioStore.find_participant),
 ], routes=[
+    ("GET", SERVICES, TwilioStore.list_services),
+    ("POST", SERVICES, TwilioStore.create_service),
+    ("GET", SERVICE, TwilioStore.fetch_service),
+    ("POST", SERVICE, TwilioStore.update_service),
+    ("DELETE", SERVICE, TwilioStore.delete_service),
+    ("GET", PHONE_NUMBERS, TwilioStore.list_phone_numbers),
+    ("POST", PHONE_NUMBERS, TwilioStore.add_phone_number),
+    ("GET", PHONE_NUMBER, TwilioStore.fetch_phone_number),
+    ("POST", PHONE_NUMBER, TwilioStore.update_phone_number),
+    ("DELETE", PHONE_NUMBER, TwilioStore.remove_phone_number),
     ("GET", SESSIONS, TwilioStore.list_sessions),
     ("POST", SESSIONS, TwilioStore.create_session),
     ("GET", SESSION, TwilioStore.fetch_session),
@@ -367,7 +341,8 @@ def documented_error(answer, _route):
 
 
 def path_template(path):
-    return re.sub(r"/(KS|KC|KP)[0-9a-fA-F]{32}", lambda m: {"KS": "/{ServiceSid}", "KC": "/{Sid}", "KP": "/{Sid}"}[m.group(1)], path)
+    return re.sub(r"/(KS|KC|KP|PN)[0-9a-fA-F]{32}",
+                  lambda m: {"KS": "/{ServiceSid}", "KC": "/{Sid}", "KP": "/{Sid}", "PN": "/{Sid}"}[m.group(1)], path)
 
 
 API = Api("twilio", "/v1/", ROUTER, authenticate, standard_error, limit_headers, echo_headers, wrong_shape,

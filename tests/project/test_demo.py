@@ -2,7 +2,9 @@
 # Copyright (c) commsops.sessions contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""make demo, as a newcomer runs it: it passes, prints no warning, and names each step for what it is."""
+"""make demo, as a newcomer runs it: it passes, prints no warning, and names each step for what it is; it declares
+its room and its Proxy service by name (created once, unchanged the second time) and then names the service only by
+its unique name."""
 
 import os
 import re
@@ -25,3 +27,19 @@ def test_the_demo_runs_clean_and_says_what_each_step_is(tmp_path):
     steps = re.findall(r"^TASK \[(Step [^\]]*)\]", done.stdout, re.M)
     assert any("dry run" in step for step in steps) and not any("check mode" in step for step in steps), steps
     assert re.search(r"^localhost\s*: ok=\d+\s+changed=\d+\s+unreachable=0\s+failed=0", done.stdout, re.M)
+    # The room and the service are declared before their sessions are worked on: created, then no change.
+    assert steps.index("Step 1: the Telnyx room, declared by name (room)") < steps.index(
+        "Step 1: the Twilio Proxy service, declared by name (proxy_service)") < min(
+        number for number, step in enumerate(steps) if step.startswith("Step 2"))
+    assert status_of(done.stdout, "Step 1: the Telnyx room, declared by name (room)") == "changed"
+    assert status_of(done.stdout, "Step 1: the Twilio Proxy service, declared by name (proxy_service)") == "changed"
+    assert status_of(done.stdout, "Step 1: the room again: nothing changes (idempotent)") == "ok"
+    assert status_of(done.stdout, "Step 1: the service again: nothing changes (idempotent)") == "ok"
+    # The service is then used by its unique name: the lookup and both cleanup runs found its sessions.
+    assert re.search(r"Twilio Proxy demo-support: open [1-9]\d*, in progress \d+, closed \d+", done.stdout), done.stdout[-3000:]
+
+
+def status_of(stdout, task):
+    """The status word (ok, changed, failed, ...) the callback printed for localhost under this task."""
+    block = stdout.split("TASK [%s]" % task, 1)[1]
+    return re.search(r"^(\w+): \[localhost\]", block, re.M).group(1)
