@@ -87,7 +87,7 @@ changelog-lint: venv
 pytest: venv
 	@echo "== pytest: project checks, $(PYTEST_WORKERS) workers"
 	@mkdir -p $(BUILD)
-	@{ GALAXY_IMPORTER_VENV=$(BUILD)/importer-venv PRISM_DIR=$(PRISM_DIR) $(BIN)/python -m pytest -q -p no:cacheprovider \
+	@{ GALAXY_IMPORTER_VENV=$(BUILD)/importer-venv RULEBOOK_VENV=$(BUILD)/rulebook-venv PRISM_DIR=$(PRISM_DIR) $(BIN)/python -m pytest -q -p no:cacheprovider \
 		-n $(PYTEST_WORKERS) --dist loadgroup $(wildcard tests/project tests/emulator tests/suite tests/eda); \
 		echo $$? > $(BUILD)/.pytest-rc; } | tee $(PYTEST_LOG); exit $$(cat $(BUILD)/.pytest-rc)
 

@@ -21,6 +21,7 @@ AIM_LIMIT = 1.25
 AIM_429 = 0.05
 AIM_RATE = 1.15
 AIM_RSS = 300.0
+AIM_EVENTS = 1000.0  # signed events a second that one listener verifies and queues, on one core
 
 
 # Numbers ---------------------------------------------------------------------------------------
@@ -725,6 +726,152 @@ def section_role_cost(doc):
     return lines + [""]
 
 
+def spread(found, unit="s", scale=1.0):
+    """Median (min to max; n) of a list of numbers."""
+    found = [v * scale for v in found if not _nan(v)]
+    if not found:
+        return "n/a"
+    if len(found) == 1:
+        return "%.3f %s (1 event)" % (found[0], unit)
+    return "%.3f %s (min %.3f, max %.3f; %d)" % (statistics.median(found), unit, min(found), max(found), len(found))
+
+
+def listener_ok(runs):
+    """Every run: each request answered 204, each event queued once (as many events as requests, all distinct)."""
+    return bool(runs) and all(r["answered"] == {"204": r["sent"]} and r["events"] == r["sent"] == r["unique"]
+                              for r in runs)
+
+
+def section_events(doc):
+    data = doc.m.get("events")
+    if not data:
+        return []
+    lines = ["## 9. Event sources", ""]
+    lines += events_listeners(doc, data) + events_action(doc, data.get("action") or {})
+    return lines + events_polling(doc, data.get("polling") or {})
+
+
+def events_listeners(doc, data):
+    lines = ["### 9.1 Signed webhooks that a listener verifies and queues", "",
+             "Each listener runs `main(queue, args)` in a process of its own, pinned to core %d "
+             "(`os.sched_setaffinity`), which drains the queue and counts the events and their distinct "
+             "`session_event.id`. %d client processes, pinned to the other core%s, each send their share of the "
+             "requests one after another on one keep-alive connection, from a common start; every request is a "
+             "distinct event, signed beforehand by the emulator's own signing code (Telnyx: Ed25519 over "
+             "`timestamp|body`, JSON; Twilio: `X-Twilio-Signature` over the URL and the sorted fields of a form). "
+             "*Events/s* counts the events on the queue over the time from the start to the last one; the "
+             "listener's CPU seconds give what one core does when nothing else runs on it, and its time waiting for "
+             "its core (`/proc/self/schedstat`) how much other work on this machine took core %d meanwhile "
+             "(medians)." % (
+                 data["listener_core"], data["clients"], "s" if (data.get("nproc") or 2) > 2 else "",
+                 data["listener_core"]), "",
+             "| listener | events/s | events per CPU second of the listener | listener: CPU / waiting for its core | "
+             "sent | queued | distinct ids | answers | load |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for vendor in ("telnyx", "twilio"):
+        runs = data.get("%s_listener" % vendor) or []
+        if not runs:
+            continue
+        rates, per_cpu = values(runs, "rate"), values(runs, "per_cpu_second")
+        lines.append("| `%s_webhook` | %.0f (min %.0f, max %.0f; %d run%s) | %.0f | %.2f s / %s | %s | %s | %s | %s | %s |" % (
+            vendor, statistics.median(rates), min(rates), max(rates), len(runs), "" if len(runs) == 1 else "s",
+            statistics.median(per_cpu), med(runs, "listener_cpu"), sec(med(runs, "listener_waited")),
+            "/".join(str(r["sent"]) for r in runs), "/".join(str(r["events"]) for r in runs),
+            "/".join(str(r["unique"]) for r in runs),
+            "; ".join(", ".join("%s x %d" % item for item in sorted(r["answered"].items())) for r in runs),
+            load(runs)))
+        rate, whole = statistics.median(rates), listener_ok(runs)
+        ok = doc.aim("9.1 (%s)" % vendor, ">= %s signed events/s on one core, none lost, none duplicated" % "{:,}".format(
+            int(AIM_EVENTS)), "%.0f/s; %s" % (rate, "every event queued once" if whole else "events lost or duplicated"),
+            rate >= AIM_EVENTS and whole)
+        if not ok:
+            doc.notes.append(
+                "**9.1, `%s_webhook`: %.0f events/s%s.** Its process used %.2f s of CPU for %d events (%.0f events per "
+                "CPU second) and waited %s for its core, the load average being %s: %s" % (
+                    vendor, rate, "" if whole else ", and not every event was queued exactly once",
+                    med(runs, "listener_cpu"), runs[0]["events"], statistics.median(per_cpu),
+                    sec(med(runs, "listener_waited")), load(runs),
+                    "other work on this machine held the core it is pinned to; alone on it, the listener would "
+                    "do %.0f a second." % statistics.median(per_cpu) if statistics.median(per_cpu) >= AIM_EVENTS
+                    else "the listener's own work per request is the limit."))
+    return lines + [""]
+
+
+def events_action(doc, action):
+    lines = ["### 9.2 A webhook to the rule's action, in ansible-rulebook", ""]
+    if action.get("skipped"):
+        return lines + ["Not measured: %s." % action["skipped"], ""]
+    events = action.get("events") or []
+    if not events:
+        return []
+    warm = action.get("warm_up") or {}
+    routes = events[0].get("routes") or {}
+    lines += ["The real `ansible-rulebook` (tests/utils/rulebook.py: its venv, and the collection installed from this "
+              "checkout's tarball) runs a rulebook of one rule: the `commsops.sessions.telnyx_webhook` source, and on "
+              "`video.room.session.started` a `run_module` of `commsops.sessions.room_session_action` "
+              "(`action: end` of the session the event names) against the emulator, with no added latency. For each "
+              "event the benchmark starts a session in the emulator and sends its webhook, signed; times count from "
+              "just before the request is sent. *The action starts* at ansible-rulebook's first log line of the "
+              "action (`ruleset: ..., rule: ...`, by `run_module`'s runner); *the end request* is the session's "
+              "`ended_at` in the emulator: the module's %s. One event after another, each once the last action is "
+              "over (the rulebook runs one action at a time); a first event, after the start, is kept apart." % (
+                  " then ".join("`%s`" % route for route in routes) + " (its requests)" if routes else "requests"), "",
+              "| from the webhook sent, to | median (min, max; events) | the first event after the start |",
+              "|---|---|---|"]
+    for key, what in (("to_answer", "the listener's 204 (the event is on the queue)"),
+                      ("to_action", "the rule's action starts"),
+                      ("to_request", "the module's end request (the action's effect)")):
+        first = "%.3f s" % warm[key] if key in warm and not _nan(warm[key]) else "n/a"
+        lines.append("| %s | %s | %s |" % (what, spread([e[key] for e in events]), first))
+    failed = [e for e in events if e.get("status") != 204]
+    if failed:
+        lines += ["", "**%d webhooks were not answered 204.**" % len(failed)]
+    lines += ["", "Between the action's start and the end request are ansible-runner and a whole `ansible-playbook` "
+              "(interpreter, collection loading, the module's process): Ansible's start-up, not the engine's. The "
+              "listener runs in ansible-rulebook's event loop, beside the rule engine, and answers once the event is "
+              "on the queue: the first event after the start got its 204 only after %s (presumably the engine's first "
+              "match, which holds that loop). "
+              "Load %s." % ("%.2f s" % warm["to_answer"] if "to_answer" in warm else "n/a", load([action])), ""]
+    doc.aim("9.2", "a webhook to the rule's action: no aim, the figure", "action starts %s, end request %s (medians)" % (
+        spread([e["to_action"] for e in events]).split(" (")[0], spread([e["to_request"] for e in events]).split(" (")[0]),
+        None)
+    return lines
+
+
+def events_polling(doc, polling):
+    if not polling:
+        return []
+    sessions, latency = polling["sessions"], polling["latency_ms"]
+    minimum = {"telnyx": math.ceil(sessions / float(TELNYX_PAGE)), "twilio": math.ceil(sessions / float(TWILIO_PAGE))}
+    how = {"telnyx": "ceil({:,} / {}) pages, participants included in the listing".format(sessions, TELNYX_PAGE),
+           "twilio": "ceil({:,} / {}) pages of one service; participants not needed".format(sessions, TWILIO_PAGE)}
+    lines = ["### 9.3 Requests per poll at {:,} sessions".format(sessions), "",
+             "Each polling source's poller, made from its arguments as `main` makes it and driven here one poll after "
+             "another: the first poll (the baseline) and the next (nothing changed), their requests counted by "
+             "`/_emulator/stats`, on {count:,} active Telnyx room sessions, then {count:,} Proxy sessions of one service "
+             "(given by SID: no request to resolve it), latency {latency} ms.".format(count=sessions, latency=latency), "",
+             "| source | requests: first poll / next poll | minimum | seconds per poll: next (first) | events | load |",
+             "|---|---|---|---|---|---|"]
+    for vendor, name in (("telnyx", "room_session_events"), ("twilio", "proxy_session_events")):
+        runs = polling.get(vendor) or []
+        if not runs:
+            continue
+        lines.append("| `%s` | %s | %d (%s) | %s (%s) | %s | %s |" % (
+            name, ", ".join("%d / %d" % (r["first_requests"], r["next_requests"]) for r in runs), minimum[vendor],
+            how[vendor], fmt(runs, "next_seconds"), sec(med(runs, "first_seconds")),
+            ", ".join("%d / %d" % (r["first_events"], r["next_events"]) for r in runs), load(runs)))
+        asked = [r[key] + (r.get("prepare_requests", 0) if key == "first_requests" else 0)
+                 for r in runs for key in ("first_requests", "next_requests")]
+        ok = doc.aim("9.3 (%s)" % vendor, "`%s`: requests per poll at {:,} sessions = the listing's minimum (%d)".format(
+            sessions) % (name, minimum[vendor]), "%s; %s a poll" % ("/".join(str(v) for v in sorted(set(asked))),
+                                                                    sec(med(runs, "next_seconds"))),
+            all(v == minimum[vendor] for v in asked))
+        if not ok:
+            doc.notes.append("**9.3, `%s`: %s requests a poll against a minimum of %d** (by route: %s)." % (
+                name, "/".join(str(v) for v in sorted(set(asked))), minimum[vendor], runs[0]["next_routes"]))
+    return lines + [""]
+
+
 def write_markdown(results, path, svg):
     doc = Doc(results)
     doc.out = path
@@ -743,6 +890,7 @@ def write_markdown(results, path, svg):
     body += section_scale(doc)
     body += section_sweep(doc)
     body += section_role_cost(doc)
+    body += section_events(doc)
     if svg:
         body += ["## 7. Picture", "", "![auto mode's concurrency over time against the server's limit of 20](%s)" % (
             os.path.relpath(svg, os.path.dirname(os.path.abspath(path))).replace(os.sep, "/")), "",

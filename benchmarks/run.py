@@ -22,29 +22,42 @@ Measures (--only), with their time on a 2-core machine at the full scale:
     sweep          6: auto against concurrency 8 at 10, 50 and 200 ms; about 4 minutes
     role_cost      8: each cleanup role at 100 and 1,000 sessions: its tasks beside the bulk task, and the module's
                    CPU per request (the difference of the two sizes, so its start-up is apart); about 2 minutes
+    events         9: the Event-Driven Ansible sources: 9.1 signed webhooks a second that each listener (telnyx_webhook,
+                   twilio_webhook) verifies and queues, its process on one core, --runs times; 9.2 a webhook's arrival
+                   to the rule's action starting, in the real ansible-rulebook (10 x --runs events; its venv is
+                   built once by tests/utils/rulebook.py, needs Java 17); 9.3 each polling source's requests and
+                   seconds per poll at 10,000 sessions, --runs times; about 4 minutes
     scale          5: 100,000 sessions, one run each (the emulator is the bottleneck); about 13 minutes
---scale multiplies every size (1,000 sessions, the sample of 200, 100,000), to try the code in a minute.
+--scale multiplies every size (1,000 sessions, the sample of 200, 100,000; the events' requests, webhooks and 10,000
+sessions), to try the code in a minute.
 """
 
 import argparse
+import asyncio
 import base64
+import collections
 import concurrent.futures
 import datetime
 import functools
 import http.client
+import importlib
 import json
 import math
+import multiprocessing
 import os
 import platform
 import re
 import resource
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from urllib.parse import urlencode
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.join(ROOT, "benchmarks")
@@ -54,6 +67,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "utils"))
 from collection_path import collections_tree  # noqa: E402  pylint: disable=wrong-import-position
 from with_emulator import CREDENTIALS, start, stop  # noqa: E402  pylint: disable=wrong-import-position
 from tests.emulator.admin import admin  # noqa: E402  pylint: disable=wrong-import-position
+from tests.emulator.webhooks import telnyx_headers, twilio_signature  # noqa: E402  pylint: disable=wrong-import-position
 
 BIN = os.path.dirname(sys.executable)
 LATENCY_MS = 50
@@ -64,9 +78,17 @@ TELNYX_PAGE = 250
 SCALE_LATENCY_MS = 10
 SWEEP_LATENCIES = (10, 50, 200)
 MEASURES = ("throughput", "telnyx_end", "telnyx_limit", "telnyx_rate", "twilio_delete", "twilio_limit",
-            "twilio_rate", "sweep", "role_cost", "scale")
+            "twilio_rate", "sweep", "role_cost", "events", "scale")
 END_TASK = "commsops.sessions.room_session_action"
 DELETE_TASK = "commsops.sessions.proxy_session_action"
+EVENT_CLIENTS = 8  # measure 9.1: client processes, each on one keep-alive connection
+EVENT_REQUESTS = 12000  # measure 9.1: signed requests to a listener in one run
+LISTENER_CORE = 0  # measure 9.1: the listener's process runs on this core alone; the clients on the others
+ACTION_EVENTS = 10  # measure 9.2: webhooks timed through ansible-rulebook, per --runs
+POLL_SESSIONS = 10000  # measure 9.3
+EVENT_TOKEN = "bench-auth-token"  # measure 9.1's Twilio listener: a made-up auth token, no account's
+NAN = float("nan")
+SOURCES = "ansible_collections.commsops.sessions.extensions.eda.plugins.event_source."
 
 
 class Bench:
@@ -593,6 +615,372 @@ def measure_role_cost(bench, args):
     return result
 
 
+# Measure 9: the event sources ------------------------------------------------------------------
+
+_EVENT_JOBS = []  # measure 9.1: each client's signed requests, made before the clients are forked
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_listening(port, proc=None, seconds=120):
+    """True once something accepts on 127.0.0.1:port (False after seconds, or once proc has exited)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and (proc is None or proc.poll() is None):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def signed_requests(vendor, count, secret, port):
+    """count signed webhook requests (path, body, headers), each a distinct event, signed as the vendor signs:
+    by the emulator's own signing code, not the listener's."""
+    made = []
+    for number in range(count):
+        if vendor == "telnyx":
+            body = json.dumps({"data": {"record_type": "event", "event_type": "video.room.session.started",
+                                        "id": "bench-%d" % number, "occurred_at": "2026-01-01T00:00:00.000000Z",
+                                        "payload": {"session_id": "s-%d" % number, "room_id": "r"}},
+                               "meta": {"attempt": 1}}).encode()
+            made.append(("/", body, dict(telnyx_headers(secret, body), **{"Content-Type": "application/json"})))
+        else:
+            fields = {"interactionSid": "KI%032d" % number, "interactionSessionSid": "KC%032d" % 1,
+                      "interactionServiceSid": SERVICE, "interactionType": "Message"}
+            signature = twilio_signature(secret, "http://127.0.0.1:%d/callback" % port, fields)
+            made.append(("/callback", urlencode(sorted(fields.items())).encode(),
+                         {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature}))
+    return made
+
+
+def _on_other_cores():
+    others = os.sched_getaffinity(0) - {LISTENER_CORE}
+    if others:
+        os.sched_setaffinity(0, others)
+
+
+def _event_client(job):
+    """One client process: its requests one after another on one keep-alive connection, from the common start.
+    Raw HTTP/1.1 bytes made beforehand and the answers' status lines read, so that a client costs little CPU
+    beside the listener."""
+    port, index, start_at = job
+    raw = [b"POST %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Length: %d\r\n%s\r\n%s" % (
+        path.encode(), port, len(body), b"".join(b"%s: %s\r\n" % (k.encode(), v.encode()) for k, v in headers.items()),
+        body) for path, body, headers in _EVENT_JOBS[index]]
+    sock = socket.create_connection(("127.0.0.1", port), timeout=60)  # before the start: the measure is the requests
+    statuses = collections.Counter()
+    time.sleep(max(0.0, start_at - time.time()))
+    for request in raw:
+        sock.sendall(request)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+        status = answer[9:12].decode() if answer.startswith(b"HTTP/1.1 ") else "none"
+        statuses[status] += 1
+        if status != "204":  # a refusal closes the connection (any body is read with it or lost): open another
+            sock.close()
+            sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+    sock.close()
+    return dict(statuses)
+
+
+def sched_seconds():
+    """This process's seconds on a CPU and waiting for one (/proc/self/schedstat; None where it is missing)."""
+    try:
+        with open("/proc/self/schedstat") as handle:
+            on_cpu, waiting = handle.read().split()[:2]
+        return int(on_cpu) / 1e9, int(waiting) / 1e9
+    except (OSError, ValueError):
+        return None, None
+
+
+async def _drain(vendor, args, expected, counted):
+    """Run the source and count its queue until expected events came (or none for 20 s)."""
+    source = importlib.import_module(SOURCES + vendor + "_webhook")
+    queue = asyncio.Queue()
+    task = asyncio.ensure_future(source.main(queue, args))
+    cpu_at_start, total, ids, last = time.process_time(), 0, set(), None
+    _on_cpu, waited_before = sched_seconds()
+    try:
+        while total < expected:
+            try:
+                event = await asyncio.wait_for(queue.get(), 20)
+            except asyncio.TimeoutError:
+                break
+            total += 1
+            ids.add(event["session_event"]["id"])
+            last = time.time()
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    _on_cpu, waited = sched_seconds()
+    counted.put({"events": total, "unique": len(ids), "last": last, "cpu": time.process_time() - cpu_at_start,
+                 "waited": waited - waited_before if waited is not None else None})
+
+
+def _listener(vendor, args, expected, counted):
+    """Measure 9.1's listener process, alone on LISTENER_CORE."""
+    os.sched_setaffinity(0, {LISTENER_CORE})
+    from collection_path import ensure_importable  # pylint: disable=import-outside-toplevel
+    ensure_importable()
+    asyncio.run(_drain(vendor, args, expected, counted))
+
+
+def listener_rate(vendor, requests):
+    """One run of measure 9.1: signed events a second that one listener verifies and puts on its queue."""
+    from tests.emulator.webhooks import load_private_key, public_key_b64  # pylint: disable=import-outside-toplevel
+    port = free_port()
+    if vendor == "telnyx":
+        key = load_private_key()
+        secret, args = key, {"port": port, "public_key": public_key_b64(key)}
+    else:
+        secret, args = EVENT_TOKEN, {"port": port, "auth_token": EVENT_TOKEN,
+                                     "public_url": "http://127.0.0.1:%d" % port}
+    per_client = max(1, requests // EVENT_CLIENTS)
+    made = signed_requests(vendor, per_client * EVENT_CLIENTS, secret, port)
+    _EVENT_JOBS[:] = [made[n::EVENT_CLIENTS] for n in range(EVENT_CLIENTS)]
+    fork = multiprocessing.get_context("fork")
+    counted = fork.Queue()
+    listener = fork.Process(target=_listener, args=(vendor, args, len(made), counted), daemon=True)
+    listener.start()
+    try:
+        if not wait_listening(port, None, 60):
+            raise RuntimeError("the %s_webhook listener did not start" % vendor)
+        with fork.Pool(EVENT_CLIENTS, initializer=_on_other_cores) as pool:
+            start_at = time.time() + 2.0  # every client forked and connected first
+            answered = collections.Counter()
+            for statuses in pool.map(_event_client, [(port, n, start_at) for n in range(EVENT_CLIENTS)]):
+                answered.update(statuses)
+        got = counted.get(timeout=120)
+    finally:
+        listener.join(30)
+        if listener.is_alive():
+            listener.terminate()
+        _EVENT_JOBS[:] = []
+    seconds = (got["last"] or start_at) - start_at
+    return dict(sent=len(made), answered={str(k): v for k, v in answered.items()}, events=got["events"],
+                unique=got["unique"], seconds=seconds, rate=div0(got["events"], seconds),
+                listener_cpu=got["cpu"], per_cpu_second=div0(got["events"], got["cpu"]), listener_waited=got["waited"],
+                load=os.getloadavg()[0])
+
+
+def div0(numerator, denominator):
+    return numerator / denominator if denominator else 0.0
+
+
+ACTION_RULEBOOK = """
+- name: Bench a webhook to an action
+  hosts: localhost
+  sources:
+    - commsops.sessions.telnyx_webhook:
+        port: %d
+        public_key: %s
+  rules:
+    - name: %s
+      condition: event.session_event.type == "video.room.session.started"
+      action:
+        run_module:
+          name: commsops.sessions.room_session_action
+          module_args:
+            action: end
+            room_session_ids:
+              - "{{ event.session_event.session_id }}"
+"""
+ACTION_RULE = "End the started session"
+
+
+def log_time(line):
+    """The epoch seconds of an ansible-rulebook log line ("2026-01-01 10:00:00,123 - ..."; local time)."""
+    stamp = datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f")
+    return stamp.timestamp()
+
+
+def epoch(iso_text):
+    return datetime.datetime.fromisoformat(iso_text.replace("Z", "+00:00")).timestamp()
+
+
+def telnyx_api(url, method, path, body=None):
+    host, port = url.split("//")[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    conn.request(method, "/v2" + path, None if body is None else json.dumps(body),
+                 {"Authorization": "Bearer " + CREDENTIALS["TELNYX_API_KEY"], "Content-Type": "application/json"})
+    answer = json.loads(conn.getresponse().read())["data"]
+    conn.close()
+    return answer
+
+
+def measure_webhook_action(bench, count):
+    """Measure 9.2: telnyx_webhook in the real ansible-rulebook, whose rule ends the session an event names with
+    room_session_action (run_module). For each event: a session started in the emulator (its room has no webhook
+    URL: the benchmark sends the webhook itself, signed, so that it knows when it sent it), then the times to the
+    action's start (ansible-rulebook's first log line of the action) and to the module's end request (the
+    session's ended_at in the emulator). One event after another, each once the last action is over; a warm-up
+    event first (the engine's first match), kept apart."""
+    import rulebook as rulebook_utils  # tests/utils/rulebook.py  pylint: disable=import-outside-toplevel
+    from tests.emulator.webhooks import load_private_key, public_key_b64  # pylint: disable=import-outside-toplevel
+    _home, why = rulebook_utils.java_home()
+    if why:
+        return {"skipped": why}
+    bin_dir = rulebook_utils.rulebook_venv(rulebook_utils.default_venv())
+    env = rulebook_utils.install_collection(os.path.join(bench.tmp, "eda"), bin_dir)
+    env.update(TELNYX_API_KEY=CREDENTIALS["TELNYX_API_KEY"], TELNYX_BASE_URL=bench.url + "/v2",
+               ANSIBLE_LOCALHOST_WARNING="false")
+    bench.admin("reset")
+    bench.config()  # no added latency: the figure is the engine's and Ansible's own
+    key, port = load_private_key(), free_port()
+    room = telnyx_api(bench.url, "POST", "/rooms", {"unique_name": "bench-eda"})["id"]
+    work = os.path.join(bench.tmp, "eda-run")
+    os.makedirs(work, exist_ok=True)
+    with open(os.path.join(work, "rulebook.yml"), "w") as handle:
+        handle.write(ACTION_RULEBOOK % (port, public_key_b64(key), ACTION_RULE))
+    with open(os.path.join(work, "inventory.yml"), "w") as handle:
+        handle.write("all:\n  hosts:\n    localhost:\n      ansible_connection: local\n"
+                     "      ansible_python_interpreter: %s\n" % os.path.join(bin_dir, "python"))
+    log = os.path.join(work, "rulebook.log")
+    result = {"events": [], "warm_up": None}
+    with open(log, "w") as out:
+        proc = subprocess.Popen([os.path.join(bin_dir, "ansible-rulebook"), "-i", "inventory.yml", "--rulebook",
+                                 "rulebook.yml", "-vv"], cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        if not wait_listening(port, proc):
+            raise RuntimeError("ansible-rulebook did not listen:\n" + read_tail(log))
+        for number in range(count + 1):
+            one = webhook_to_action(bench, room, key, port, log, proc)
+            print("   event %d: answered %.3f s, action started %.3f s, end request %.2f s after the webhook%s" % (
+                number, one["to_answer"], one["to_action"], one["to_request"], " (warm-up)" if not number else ""),
+                flush=True)
+            if number:
+                result["events"].append(one)
+            else:
+                result["warm_up"] = one
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)  # its own process group: ansible-runner's playbooks too
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+    result["load"] = os.getloadavg()[0]
+    return result
+
+
+def since(path, offset):
+    with open(path, errors="replace") as handle:
+        handle.seek(offset)
+        return handle.read()
+
+
+def read_tail(path):
+    with open(path, errors="replace") as handle:
+        return handle.read()[-4000:]
+
+
+def webhook_to_action(bench, room, key, port, log, proc, seconds=120):
+    """One session started and its signed webhook sent; the times from the send to the listener's answer, to the
+    action's start and to the module's end request, and the module's requests."""
+    session = bench.admin("rooms/%s/sessions" % room, {})
+    body = json.dumps({"data": {"record_type": "event", "event_type": "video.room.session.started",
+                                "id": "bench-" + session["id"], "occurred_at": session["created_at"],
+                                "payload": {"session_id": session["id"], "room_id": room}},
+                       "meta": {"attempt": 1}}).encode()
+    headers = dict(telnyx_headers(key, body), **{"Content-Type": "application/json"})
+    offset = os.path.getsize(log)
+    bench.admin("stats/reset")
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    sent = time.time()
+    conn.request("POST", "/", body, headers)
+    answer = conn.getresponse()
+    answer.read()
+    answered = time.time()
+    conn.close()
+    deadline = time.monotonic() + seconds
+    # Wait for the action to be over (the rulebook runs one at a time: the next event must not wait for it).
+    while "Ansible runner rc: " not in since(log, offset):
+        if time.monotonic() > deadline or proc.poll() is not None:
+            raise RuntimeError("no action on session %s:\n%s" % (session["id"], read_tail(log)))
+        time.sleep(0.05)
+    routes = bench.admin("stats")["by_route"]
+    ended = telnyx_api(bench.url, "GET", "/room_sessions/" + session["id"])
+    # RunPlaybook (run_module's base) logs "ruleset: NAME, rule: NAME" first thing when the action starts.
+    action = [line for line in since(log, offset).splitlines()
+              if ", rule: " + ACTION_RULE in line and " - DEBUG - ruleset: " in line]
+    return dict(status=answer.status, to_answer=answered - sent,
+                to_action=log_time(action[0]) - sent if action else NAN,
+                to_request=epoch(ended["ended_at"]) - sent if ended.get("ended_at") else NAN, routes=routes)
+
+
+def measure_polling(bench, args, sessions):
+    """Measure 9.3: each polling source's poller, driven here (one poll after another): the requests of the first
+    poll (the baseline) and of the next (nothing changed), from /_emulator/stats, and their seconds."""
+    from collection_path import ensure_importable  # pylint: disable=import-outside-toplevel
+    ensure_importable()
+    bench.config(latency_ms=LATENCY_MS)
+    result = {"sessions": sessions, "latency_ms": LATENCY_MS}
+    for vendor, name, args_of in (
+            ("telnyx", "room_session_events", {"api_key": CREDENTIALS["TELNYX_API_KEY"], "base_url": bench.url + "/v2"}),
+            ("twilio", "proxy_session_events", {"account_sid": CREDENTIALS["TWILIO_ACCOUNT_SID"],
+                                                "auth_token": CREDENTIALS["TWILIO_AUTH_TOKEN"],
+                                                "base_url": bench.url, "service_sids": [SERVICE]})):
+        bench.admin("reset")
+        if vendor == "telnyx":
+            bench.admin("seed", {"room_sessions": sessions, "active_ratio": 1.0, "seed": 1})
+        else:
+            bench.admin("seed", {"proxy_sessions": sessions, "services": [SERVICE], "seed": 1})
+        source = importlib.import_module(SOURCES + name)
+        runs = []
+        for _run in range(args.runs):
+            poller, _settings = source.poller(dict(args_of, interval=1))
+            try:
+                bench.admin("stats/reset")
+                poller.prepare()
+                one = {"prepare_requests": bench.admin("stats")["total"]}
+                for which in ("first", "next"):
+                    bench.admin("stats/reset")
+                    began = time.monotonic()
+                    events = poller.poll()
+                    one["%s_seconds" % which] = time.monotonic() - began
+                    stats = bench.admin("stats")
+                    one["%s_requests" % which], one["%s_routes" % which] = stats["total"], stats["by_route"]
+                    one["%s_events" % which] = len(events)
+            finally:
+                poller.close()
+            one["seconds"], one["load"] = one["next_seconds"], os.getloadavg()[0]
+            runs.append(one)
+            print("   %s: %d + %d requests, %.2f s + %.2f s (load %.1f)" % (
+                name, one["first_requests"], one["next_requests"], one["first_seconds"], one["next_seconds"],
+                one["load"]), flush=True)
+        result[vendor] = runs
+    return result
+
+
+def measure_events(bench, args):
+    """Measure 9: the listeners' rate (9.1), a webhook to the rule's action (9.2), the pollers (9.3)."""
+    requests = max(EVENT_CLIENTS, int(round(EVENT_REQUESTS * args.scale)))
+    result = {"clients": EVENT_CLIENTS, "listener_core": LISTENER_CORE, "nproc": os.cpu_count()}
+    for vendor in ("telnyx", "twilio"):
+        runs = result["%s_listener" % vendor] = []
+        for _run in range(args.runs):
+            runs.append(listener_rate(vendor, requests))
+            one = runs[-1]
+            print("   %s_webhook: %d events (%d unique) of %d sent in %.2f s: %.0f/s; listener CPU %.2f s, waited for "
+                  "its core %.2f s (load %.1f)" % (vendor, one["events"], one["unique"], one["sent"], one["seconds"],
+                                                   one["rate"], one["listener_cpu"], one["listener_waited"] or 0,
+                                                   one["load"]), flush=True)
+    result["action"] = measure_webhook_action(bench, max(3, int(round(ACTION_EVENTS * args.runs * args.scale))))
+    result["polling"] = measure_polling(bench, args, max(1, int(round(POLL_SESSIONS * args.scale))))
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs of each fast measure (median, min, max)")
@@ -663,6 +1051,8 @@ def main():
                 done[name] = measure_sweep(bench, args)
             elif name == "role_cost":
                 done[name] = measure_role_cost(bench, args)
+            elif name == "events":
+                done[name] = measure_events(bench, args)
             done[name]["measure_seconds"] = time.monotonic() - step
             done[name]["load_after"] = list(os.getloadavg())  # 1, 5 and 15 minutes: how busy the machine was
             save()

@@ -38,8 +38,10 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PAGE = os.path.join(ROOT, "docs", "architecture.md")
-CODE_DIRS = ("plugins", "roles", os.path.join("tests", "emulator"))
-PATH_ROOTS = ("plugins/", "tests/", "roles/", "docs/", "meta/", "changelogs/", "playbooks/", "benchmarks/")
+# extensions/: the event sources (extensions/eda/plugins/event_source/) are code of the collection too.
+CODE_DIRS = ("plugins", "roles", os.path.join("tests", "emulator"), "extensions")
+PATH_ROOTS = ("plugins/", "tests/", "roles/", "docs/", "meta/", "changelogs/", "playbooks/", "benchmarks/",
+              "extensions/")
 FILE_ENDINGS = (".py", ".yml", ".yaml", ".md", ".json", ".txt", ".cfg")
 SKIPPED_DIRS = {".git", ".venv", ".build", "__pycache__", "node_modules"}
 FUTURE_SECTION, FUTURE_WORD = "5", "service"

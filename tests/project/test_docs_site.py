@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The documentation site (`make docs`): it builds with antsibull-docs and Sphinx with warnings as errors, has a
-page for every module, lookup, filter and role and for the guides, and renders in headless Chromium with the
-module's options. The build and the checks are tests/utils/build_docs.py's; screenshots go to .build/docs/*.png."""
+page for every module, lookup, filter and role, for every event source (with each option) and for the guides, and
+renders in headless Chromium with the module's options. The build and the checks are tests/utils/build_docs.py's; screenshots go to .build/docs/*.png."""
 
 import fcntl
 import importlib.util
@@ -71,6 +71,48 @@ def test_every_module_lookup_filter_and_role_has_a_page(site):
             assert "commsops.sessions.%s %s" % (name, kind) in text, page
             # An error page says so instead of the documentation.
             assert "Missing documentation" not in text and "Cannot load" not in text, page
+
+
+def load_event_source_docs():
+    spec = importlib.util.spec_from_file_location("eda_source_docs", build_docs.EVENT_SOURCE_DOCS)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_event_source_has_a_page_with_each_option_and_the_event_shape(site):
+    """antsibull-docs does not document event sources: build_docs.py writes their pages (eda_source_docs.py)."""
+    docs = load_event_source_docs()
+    names = build_docs.event_source_names()
+    assert {"telnyx_webhook", "twilio_webhook", "room_session_events", "proxy_session_events"} <= set(names)
+    index = read(os.path.join(site, "index.html"))
+    for name in names:
+        assert 'href="collections/commsops/sessions/%s_event_source.html' % name in index, name
+        page = os.path.join(build_docs.PLUGIN_PAGES, "%s_event_source.html" % name)
+        assert os.path.isfile(page), page
+        text = read(page)
+        assert "commsops.sessions.%s event source" % name in text, page
+        doc, examples = docs.read_strings(os.path.join(build_docs.EVENT_SOURCES, name + ".py"))
+        for option, spec in doc["options"].items():
+            # The option's row: its anchor, its name, its type; its default and environment variable, if any.
+            start = text.index('id="parameter-%s"' % option)
+            end = text.find('id="parameter-', start + 1)
+            row = text[start:end if end > 0 else len(text)]
+            assert "<strong>%s</strong>" % option in row, (name, option)
+            assert docs.TYPE_NAMES[spec.get("type", "str")] in row, (name, option)
+            if spec.get("default") is not None:
+                assert "Default:" in row, (name, option)
+            for env in docs.environment(spec):
+                assert "Environment variable:" in row and env in row, (name, option, env)
+        assert "The events" in text and "session_event" in text and "occurred_at" in text, page
+        for event_type in docs.SOURCES[name]["types"]:
+            assert event_type in text, (name, event_type)
+        # The examples, highlighted: the rulebook names the source by its FQCN.
+        assert "commsops.sessions.%s" % name in examples
+        assert "commsops.sessions.%s</span>" % name in text[text.index('id="examples"'):], (name, "examples")
+    # An environment variable a source names (not a secret: the public key's) shows on its option.
+    telnyx = read(os.path.join(build_docs.PLUGIN_PAGES, "telnyx_webhook_event_source.html"))
+    assert "Environment variable:" in telnyx and "TELNYX_PUBLIC_KEY" in telnyx
 
 
 def test_the_guides_are_pages_linked_from_the_front_page(site):

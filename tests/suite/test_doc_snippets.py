@@ -63,7 +63,7 @@ REPORT_DIR = "/var/log/session-cleanup"
 READER_SECRETS = {"vault_telnyx_api_key": DEFAULTS["telnyx_api_key"],
                   "vault_twilio_auth_token": DEFAULTS["twilio_auth_token"],
                   "twilio_account_sid": DEFAULTS["twilio_account_sid"]}
-MOST_NOT_RUN = 6
+MOST_NOT_RUN = 9
 
 
 class Snippet:

@@ -13,9 +13,11 @@ The way the Ansible documentation builds collection pages, offline:
 3. docs/site/conf_extra.py is hooked into its conf.py (no intersphinx, so no network; the Markdown pages), and
    docs/guide.md, docs/architecture.md and tests/emulator/README.md are copied in as pages;
 4. its build.sh runs, with ANSIBLE_COLLECTIONS_PATH pointing at a tree that holds this checkout:
-   ``antsibull-docs collection`` writes a page per module, lookup, filter and role, then ``sphinx-build`` the
-   HTML, into .build/docs/html (with --warnings-as-errors, any warning fails the build);
-5. every plugin and role has a page, and the front page links the guide and the collection;
+   ``antsibull-docs collection`` writes a page per module, lookup, filter and role, then
+   tests/utils/eda_source_docs.py a page per event source (extensions/eda/plugins/event_source/: antsibull-docs
+   does not document those), then ``sphinx-build`` the HTML, into .build/docs/html (with --warnings-as-errors,
+   any warning fails the build);
+5. every plugin, role and event source has a page, and the front page links the guide and the collection;
 6. with --check-in-browser, headless Chromium opens the front page and room_session_action's page, their DOM
    must show what they should (the module's options), and screenshots go to .build/docs/*.png for a person.
    Chromium is Debian's ``chromium``; when it is missing it is installed with apt-get if this machine allows
@@ -29,6 +31,7 @@ import glob
 import importlib.util
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -40,7 +43,8 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 from collection_path import collections_tree  # noqa: E402  pylint: disable=wrong-import-position
 
 COLLECTION = "commsops.sessions"
-BUILD = os.path.join(ROOT, ".build", "docs")
+# DOCS_BUILD_DIR: another build directory (two builds at once, each in its own).
+BUILD = os.environ.get("DOCS_BUILD_DIR") or os.path.join(ROOT, ".build", "docs")
 SITE = os.path.join(BUILD, "site")  # the Sphinx project sphinx-init writes
 HTML = os.path.join(BUILD, "html")
 PLUGIN_PAGES = os.path.join(HTML, "collections", "commsops", "sessions")
@@ -52,6 +56,9 @@ REQUIRED_IMPORTS = ["sphinx", "sphinx_ansible_theme", "ansible_pygments", "antsi
 EXTRA_REQUIREMENTS = ["myst-parser"]
 ERROR_PAGE = "Missing documentation (or could not parse documentation)"
 PLUGIN_KINDS = {"modules": "module", "lookup": "lookup", "filter": "filter"}
+# The event sources' pages: written by this script beside the module pages (antsibull-docs has no such type).
+EVENT_SOURCES = os.path.join(ROOT, "extensions", "eda", "plugins", "event_source")
+EVENT_SOURCE_DOCS = os.path.join(ROOT, "tests", "utils", "eda_source_docs.py")
 
 # What the browser must find. The module page: its title and every option, by the anchors antsibull-docs gives them.
 MODULE_PAGE = "room_session_action_module.html"
@@ -108,6 +115,12 @@ def plugin_names():
     return found
 
 
+def event_source_names():
+    """The event sources the site must have a page for (<name>_event_source.html), from the checkout."""
+    return sorted(os.path.splitext(os.path.basename(p))[0] for p in glob.glob(os.path.join(EVENT_SOURCES, "*.py"))
+                  if not os.path.basename(p).startswith("_"))
+
+
 def ensure_requirements():
     missing = [name for name in REQUIRED_IMPORTS if importlib.util.find_spec(name) is None]
     if not missing:
@@ -134,7 +147,8 @@ def init_site(warnings_as_errors):
                    "import conf_extra; conf_extra.configure(globals())  # noqa: E402,E702\n" % SITE_SOURCES)
 
     # build.sh ends with `sphinx-build -M html rst build -c . -W --keep-going`: write to .build/docs/html instead,
-    # with -W only when asked.
+    # with -W only when asked, after the event sources' pages are written where antsibull-docs wrote the modules'
+    # (its `collection --cleanup everything` would remove them if they were written before).
     build_sh = os.path.join(SITE, "build.sh")
     with open(build_sh, encoding="utf-8") as handle:
         script = handle.read()
@@ -142,7 +156,9 @@ def init_site(warnings_as_errors):
     if not pattern.search(script):
         raise Failed("%s has no `sphinx-build -M html rst build -c . -W --keep-going` line to adapt; has antsibull-docs "
                      "changed its template?" % build_sh)
-    script = pattern.sub(lambda _m: 'sphinx-build -M html rst %s -c . -n -j auto $SPHINX_WARNINGS' % BUILD.replace(" ", "\\ "), script)
+    sources = "%s %s rst/collections/commsops/sessions" % (shlex.quote(sys.executable), shlex.quote(EVENT_SOURCE_DOCS))
+    script = pattern.sub(lambda _m: '%s\nsphinx-build -M html rst %s -c . -n -j auto $SPHINX_WARNINGS'
+                         % (sources, BUILD.replace(" ", "\\ ")), script)
     with open(build_sh, "w", encoding="utf-8") as handle:
         handle.write(script)
 
@@ -172,12 +188,16 @@ def read(path):
 
 
 def check_pages():
-    """Every module, lookup, filter and role has a page; the front page links the guides and the collection."""
+    """Every module, lookup, filter, role and event source has a page; the front page links the guides and the
+    collection, and the event sources."""
     missing = []
     for kind, names in plugin_names().items():
         for name in names:
             if not os.path.isfile(os.path.join(PLUGIN_PAGES, "%s_%s.html" % (name, kind))):
                 missing.append("%s %s" % (kind, name))
+    for name in event_source_names():
+        if not os.path.isfile(os.path.join(PLUGIN_PAGES, "%s_event_source.html" % name)):
+            missing.append("event source %s" % name)
     for _source, page in PAGES:
         if not os.path.isfile(os.path.join(HTML, page + ".html")):
             missing.append("page %s" % page)
@@ -189,7 +209,9 @@ def check_pages():
         # Only without --warnings-as-errors (--fail-on-error stops antsibull-docs before it writes error pages).
         log("WARNING: antsibull-docs could not parse the documentation of %s: their pages say why" % ", ".join(broken))
     index = read(os.path.join(HTML, "index.html"))
-    for link in ["guide.html", "architecture.html", "emulator.html", "collections/commsops/sessions/index.html"]:
+    links = ["guide.html", "architecture.html", "emulator.html", "collections/commsops/sessions/index.html"]
+    links += ["collections/commsops/sessions/%s_event_source.html" % name for name in event_source_names()]
+    for link in links:
         if 'href="%s' % link not in index:
             raise Failed("index.html does not link %s" % link)
 
