@@ -438,11 +438,11 @@ def section_bulk(doc, name, number, title, vendor, action_word):
     if ok is False:
         doc.notes.append(
             "**%s, (a)/(d) = %.2f > %.1f.** Past one Ansible start-up (%s), the role spends %.2f s in the report "
-            "(Ansible templating %d results into it) and %.2f s in other small tasks; and its bulk task takes %.2f s "
+            "(the cleanup_report action over %d results, and its debug) and %.2f s in other small tasks; and its bulk "
+            "task takes %.2f s "
             "where the network floor is %s (it also holds the module's start-up%s, the listing%s and %d results sent "
-            "back as JSON).%s What would close it: a role that skips the per-session report when nobody reads it, and "
-            "fewer CPU milliseconds per request: requests still prepares and merges settings for each one, which a "
-            "plain urllib3 pool would skip (not measured here); the emulator's share of the cores is not there "
+            "back as JSON).%s What would close it: the bulk task itself, which is CPU-bound here: fewer CPU "
+            "milliseconds per request (see measure 8), and the emulator's share of the cores, which is not there "
             "against the real API." % (
                 label, div(a, d), AIM_FLOOR, sec(doc.startup(vendor)), groups.get("report", NAN), count,
                 groups.get("other", NAN), task, sec(d_net),
@@ -889,13 +889,13 @@ def write_markdown(results, path, svg):
                             "twilio", "rate")
     body += section_scale(doc)
     body += section_sweep(doc)
-    body += section_role_cost(doc)
-    body += section_events(doc)
     if svg:
         body += ["## 7. Picture", "", "![auto mode's concurrency over time against the server's limit of 20](%s)" % (
             os.path.relpath(svg, os.path.dirname(os.path.abspath(path))).replace(os.sep, "/")), "",
             "The limiter's permit count over the bulk task of measure 2 (and 4.2), from the `-vv` trace of each "
             "measure's median run; the dashed line is the server's limit.", ""]
+    body += section_role_cost(doc)
+    body += section_events(doc)
     log = ["## Run log", "", "| measure | its time | load average after it (1, 5, 15 min) |", "|---|---|---|"]
     for name, data in doc.m.items():
         load = data.get("load_after")
