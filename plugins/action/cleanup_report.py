@@ -59,15 +59,15 @@ def write_files(base, report):
     return ""
 
 
-def shown_lines(report, show_rows, var_name):
+def shown_lines(report, show_rows):
     """The summary and at most show_rows rows of the table: the output of a run over thousands of sessions
     stays short, and the whole table is in the variable (and the file)."""
     table = report["table"]
     hidden = table[2 + show_rows:] if show_rows >= 0 else []
     if not hidden:
         return list(table)
-    return table[:2 + show_rows] + ["... and %d more sessions: every row is in %s.table and the report file" % (
-        len(hidden), var_name)]
+    return table[:2 + show_rows] + ["... and %d more sessions: the report's table (and its file) holds every row"
+                                     % len(hidden)]
 
 
 def file_note(report_path, base, written, write_error, report, check_mode):
@@ -124,7 +124,7 @@ class ActionModule(ActionBase):
             changed=bool(writes and not write_error and registered.get("changed")),
             report_file=(base + ".json") if written else "",
             write_error=write_error,
-            shown=shown_lines(report, args["show_rows"], self._task.register or "the registered result") + ([note] if note else []),
+            shown=shown_lines(report, args["show_rows"]) + ([note] if note else []),
             fail_message=fail_message,
             ansible_stats=dict(data=artifacts, per_host=False, aggregate=True),
         )
