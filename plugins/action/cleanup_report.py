@@ -66,8 +66,8 @@ def shown_lines(report, show_rows):
     hidden = table[2 + show_rows:] if show_rows >= 0 else []
     if not hidden:
         return list(table)
-    return table[:2 + show_rows] + ["... and %d more sessions: the report's table (and its file) holds every row"
-                                     % len(hidden)]
+    more = "... and %d more sessions: the report's table (and its file) holds every row" % len(hidden)
+    return table[:2 + show_rows] + [more]
 
 
 def file_note(report_path, base, written, write_error, report, check_mode):
